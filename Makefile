@@ -1,0 +1,40 @@
+# Two commands do all the set-up on a machine with python3 and make:
+#   make demo   -> .venv, the package, the POPP template notebook rendered to HTML
+#   make test   -> .venv, the package with its dev extra, ruff and the whole pytest suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test lint install clean benchmark data
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+
+demo: $(VENV)/.installed
+	$(BIN)/evaltools demo
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check evaltools tests benchmarks data_samples
+
+test: lint
+	$(BIN)/python -m pytest -n 2
+
+benchmark: $(VENV)/.installed-dev
+	$(BIN)/python benchmarks/bench_panel.py
+
+data: $(VENV)/.installed
+	$(BIN)/python data_samples/make_samples.py
+
+clean:
+	rm -rf $(VENV) reports .pytest_cache
