@@ -1,0 +1,14 @@
+"""Cohort building: records -> analysis-ready person-by-period tables.
+
+Schema checks for the persons and events tables, person-period panels relative to each
+person's index date (a pandas and a DuckDB engine giving identical tables), prior-use
+covariates, and a flow table counting every exclusion.
+"""
+
+from .measures import STANDARD_MEASURES, Measure
+from .panel import build_panel, prior_use
+from .periods import Period, add_months
+from .results import PanelResult
+
+__all__ = ["Measure", "STANDARD_MEASURES", "build_panel", "prior_use", "PanelResult", "Period",
+           "add_months"]

@@ -1,0 +1,79 @@
+"""Calendar arithmetic for periods relative to an index date.
+
+Period ``k`` covers ``[index + k*step, index + (k+1)*step)``. Months are calendar
+months: adding a month to 31 January gives the last day of February, the convention of
+``pandas.DateOffset`` and of DuckDB's ``date + to_months(n)``, so both engines draw the
+same boundaries. All dates are handled at day resolution.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..validation import check_option
+
+__all__ = ["Period", "add_months"]
+
+_DAY = np.timedelta64(1, "D")
+
+
+def add_months(dates: np.ndarray, months: np.ndarray | int) -> np.ndarray:
+    """Add whole calendar months to ``datetime64[D]`` dates, clipping to the month end.
+
+    >>> add_months(np.array(["2020-01-31"], dtype="M8[D]"), 1)
+    array(['2020-02-29'], dtype='datetime64[D]')
+    """
+    month_start = dates.astype("M8[M]")
+    day = (dates - month_start.astype("M8[D]")).astype(np.int64)  # 0-based day of month
+    target = month_start + np.asarray(months).astype("m8[M]")
+    days_in_target = ((target + 1).astype("M8[D]") - target.astype("M8[D]")).astype(np.int64)
+    return target.astype("M8[D]") + np.minimum(day, days_in_target - 1).astype("m8[D]")
+
+
+@dataclass(frozen=True)
+class Period:
+    """A period unit: ``"month"``, ``"year"``, ``"week"`` or ``"day"``, times ``step``."""
+
+    unit: str = "month"
+    step: int = 1
+
+    def __post_init__(self) -> None:
+        check_option(self.unit, "period", "build_panel", ["month", "year", "week", "day"])
+
+    @property
+    def months(self) -> int | None:
+        """Length in calendar months, or None for day-based periods."""
+        return {"month": 1, "year": 12}.get(self.unit, 0) * self.step or None
+
+    @property
+    def days(self) -> int:
+        return {"week": 7, "day": 1}.get(self.unit, 0) * self.step
+
+    def boundary(self, index: np.ndarray, k: np.ndarray) -> np.ndarray:
+        """Start of period ``k`` for each index date."""
+        if self.months:
+            return add_months(index, k * self.months)
+        return index + (k * self.days).astype("m8[D]")
+
+    def relative(self, index: np.ndarray, dates: np.ndarray) -> np.ndarray:
+        """The period ``k`` that contains each date, relative to its index date."""
+        if not self.months:
+            return np.floor_divide((dates - index).astype(np.int64), self.days)
+        months = (dates.astype("M8[M]") - index.astype("M8[M]")).astype(np.int64)
+        k = np.floor_divide(months, self.months)
+        return k - (dates < self.boundary(index, k))
+
+    # SQL versions, for the DuckDB engine: the same definitions, written once here.
+    def sql_boundary(self, index: str, k: str) -> str:
+        if self.months:
+            return f"CAST({index} + to_months(CAST(({k}) * {self.months} AS INTEGER)) AS DATE)"
+        return f"CAST({index} + to_days(CAST(({k}) * {self.days} AS INTEGER)) AS DATE)"
+
+    def sql_relative(self, index: str, date: str) -> str:
+        if not self.months:
+            return f"CAST(floor(date_diff('day', {index}, {date}) / {self.days}) AS BIGINT)"
+        k = (f"CAST(floor(((year({date}) - year({index})) * 12 + month({date}) - month({index}))"
+             f" / {self.months}) AS BIGINT)")
+        return f"({k} - CASE WHEN {date} < {self.sql_boundary(index, k)} THEN 1 ELSE 0 END)"

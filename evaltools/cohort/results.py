@@ -1,0 +1,98 @@
+"""The result of ``build_panel``: the long table, the flow of exclusions, a summary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+
+from .._shared import ResultMixin
+from ..exceptions import ParameterError
+from .measures import Measure
+
+__all__ = ["PanelResult"]
+
+
+@dataclass(repr=False)
+class PanelResult(ResultMixin):
+    """A person-by-period panel.
+
+    Attributes
+    ----------
+    data : DataFrame
+        Long table: id, rel_period, exposure, one column per measure (+ carried columns).
+    flow : DataFrame
+        ``step``, ``n``, ``unit``: what was supplied, each exclusion, what remains.
+    measures : dict of {name: Measure}
+    id_col : str
+    meta : dict
+        Options, package versions and the flow.
+    """
+
+    data: pd.DataFrame
+    flow: pd.DataFrame
+    measures: dict[str, Measure]
+    id_col: str
+    meta: dict[str, Any] = field(default_factory=dict)
+    _title = "Person-period panel"
+
+    def summary(self) -> pd.DataFrame:
+        """Totals and rates per 1,000 person-periods, before and from the index date."""
+        d = self.data
+        pre = d["rel_period"] < 0
+        rows = {}
+        for name in self.measures:
+            rows[name] = {
+                "total": d[name].sum(),
+                "rate_before": 1000 * d.loc[pre, name].sum() / d.loc[pre, "exposure"].sum(),
+                "rate_from_index": 1000 * d.loc[~pre, name].sum() / d.loc[~pre, "exposure"].sum(),
+            }
+        out = pd.DataFrame(rows).T
+        out.index.name = "measure"
+        return out
+
+    def _notes(self) -> list[str]:
+        o = self.meta.get("options", {})
+        n_units = self.data[self.id_col].nunique()
+        return [f"{n_units} units x periods {o.get('window')} ({o.get('period')}s); "
+                f"span {o.get('span')}; engine {o.get('engine')}.",
+                "Rates are per 1,000 person-periods of exposure (alive, registered, in span)."]
+
+    def _repr_html_(self) -> str:
+        flow = self.flow.to_html(index=False, border=0)
+        return super()._repr_html_() + f"<p><strong>Flow</strong></p>{flow}"
+
+    def rates(self, measure: str, by: str | None = None) -> pd.DataFrame:
+        """Events per person-period of exposure in each rel_period (and group)."""
+        if measure not in self.measures:
+            raise ParameterError(f"The 'measure' parameter of rates must be one of "
+                                 f"{list(self.measures)}. Got {measure!r} instead.")
+        keys = ["rel_period"] + ([by] if by else [])
+        g = self.data.groupby(keys, observed=True)[[measure, "exposure"]].sum().reset_index()
+        g["rate"] = g[measure] / g["exposure"].replace(0, np.nan)
+        return g
+
+    def plot(self, measure: str, by: str | None = None, ax=None, **kwargs):
+        """Rate of ``measure`` per person-period by period relative to the index date.
+
+        ``by`` names a carried column (e.g. ``"treated"``) to draw one line per group.
+        Returns the matplotlib Axes.
+
+        Examples
+        --------
+        >>> ax = panel.plot("emergency_admissions", by="treated")  # doctest: +SKIP
+        """
+        rates = self.rates(measure, by)
+        if ax is None:
+            _, ax = plt.subplots(figsize=(8, 4))
+        sns.lineplot(data=rates, x="rel_period", y="rate", hue=by, marker="o", ax=ax,
+                     **kwargs)
+        ax.axvline(0, color="grey", linestyle="--", linewidth=1)
+        unit = self.meta.get("options", {}).get("period", "period")
+        ax.set_xlabel(f"{unit}s relative to index date (0 = first {unit} from index)")
+        ax.set_ylabel(f"{measure.replace('_', ' ')} per person per {unit}")
+        return ax

@@ -1,0 +1,80 @@
+"""Checks of the persons and events tables (see the data model in the README).
+
+Each check raises a :class:`~evaltools.exceptions.SchemaError` naming the column, how
+many rows are affected with example ids, and the fix.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..exceptions import SchemaError
+from ..validation import check_columns, check_no_missing, check_option, check_unique, examples
+
+__all__ = ["to_days", "check_persons", "check_events"]
+
+
+def to_days(df: pd.DataFrame, column: str, table: str, id_col: str) -> np.ndarray:
+    """Parse a date column to ``datetime64[D]`` (NaT kept); unparseable values are an error."""
+    raw = df[column]
+    if pd.api.types.is_datetime64_any_dtype(raw):
+        parsed = raw
+    else:
+        parsed = pd.to_datetime(raw, errors="coerce", format="mixed")
+        bad = (parsed.isna() & raw.notna()).to_numpy()
+        if bad.any():
+            raise SchemaError(
+                f"Column '{column}' of the {table} table has {int(bad.sum())} value(s) that are "
+                f"not dates, e.g. {examples(raw[bad])} at {id_col} {examples(df.loc[bad, id_col])}. "
+                "Fix: use ISO dates such as '2007-04-01', or parse the column with pandas.to_datetime."
+            )
+    if getattr(parsed.dt, "tz", None) is not None:
+        parsed = parsed.dt.tz_localize(None)
+    return parsed.to_numpy().astype("M8[D]")
+
+
+def check_persons(persons: pd.DataFrame, *, id_col: str, index_col: str, key_col: str | None,
+                  death_col: str | None, end_col: str | None, missing_index: str) -> None:
+    """Structure of the persons table: columns present, keys unique, index dates given."""
+    check_option(missing_index, "missing_index", "build_panel", ["error", "drop"])
+    optional = [c for c in (death_col, end_col, key_col) if c]
+    check_columns(persons, [id_col, index_col, *optional], "persons",
+                  fix="rename your columns or pass id_col=, index_col=, death_col=, end_col=")
+    check_no_missing(persons, [id_col], "persons")
+    check_unique(persons, key_col or id_col, "persons")
+    if missing_index == "error":
+        check_no_missing(
+            persons, [index_col], "persons", id_col=id_col,
+            fix="give every person an index date (controls: a pseudo index date, e.g. through "
+                "risk-set matching), or pass missing_index='drop' to exclude them (counted in "
+                "the flow)",
+        )
+
+
+def check_events(events: pd.DataFrame, *, id_col: str, event_date_col: str,
+                 value_cols: set[str]) -> None:
+    """Structure of the events table: columns, dates present, no negative amounts."""
+    check_columns(events, [id_col, event_date_col], "events",
+                  fix="rename your columns or pass id_col= and event_date_col=")
+    check_no_missing(events, [id_col, event_date_col], "events", id_col=id_col,
+                     fix="events without a person or a date cannot be placed in a period; "
+                         "remove them before calling and report how many")
+    for col in sorted(value_cols):
+        values = pd.to_numeric(events[col], errors="coerce")
+        not_numeric = (values.isna() & events[col].notna()).to_numpy()
+        if not_numeric.any():
+            raise SchemaError(
+                f"Column '{col}' of the events table must be numeric; {int(not_numeric.sum())} "
+                f"row(s) are not, e.g. {examples(events.loc[not_numeric, col])}. "
+                "Fix: convert it with pandas.to_numeric."
+            )
+        negative = (values < 0).to_numpy()
+        if negative.any():
+            what = "length of stay" if col == "los" else "value"
+            raise SchemaError(
+                f"Column '{col}' of the events table has {int(negative.sum())} negative "
+                f"{what}(s), e.g. {examples(values[negative])} for {id_col} "
+                f"{examples(events.loc[negative, id_col])}. Fix: correct or remove these "
+                "records (a stay cannot be shorter than zero days)."
+            )

@@ -1,0 +1,10 @@
+"""Seeded synthetic generators and loaders of the sample data.
+
+>>> import evaltools as et
+>>> persons, events = et.datasets.popp_synthetic(n_participants=50, n_pool=500, seed=1)
+"""
+
+from .popp import popp_synthetic
+from .samples import load_popp_sample, sample_path
+
+__all__ = ["popp_synthetic", "load_popp_sample", "sample_path"]

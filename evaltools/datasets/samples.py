@@ -1,0 +1,43 @@
+"""The committed sample data in ``data_samples/`` and how to load it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+__all__ = ["load_popp_sample", "sample_path", "POPP_SAMPLE"]
+
+POPP_SAMPLE = dict(n_participants=1500, n_pool=30000, effect=0.0, seed=2011)
+"""Arguments of ``popp_synthetic`` that made ``data_samples/popp_*.parquet``."""
+
+
+def sample_path(name: str = "") -> Path:
+    """Path of the project's ``data_samples/`` folder (or a file in it).
+
+    >>> sample_path("popp_persons.parquet").name
+    'popp_persons.parquet'
+    """
+    return Path(__file__).resolve().parents[2] / "data_samples" / name
+
+
+def load_popp_sample() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The committed POPP-style sample (1,500 participants, 30,000 possible controls).
+
+    Read from ``data_samples/`` when the package runs from the project tree; otherwise
+    rebuilt with ``popp_synthetic(**POPP_SAMPLE)``, which gives the same tables.
+
+    Examples
+    --------
+    >>> import evaltools as et
+    >>> persons, events = et.datasets.load_popp_sample()
+    >>> int(persons.treated.sum())
+    1500
+    """
+    persons_file, events_file = sample_path("popp_persons.parquet"), sample_path(
+        "popp_events.parquet")
+    if persons_file.exists() and events_file.exists():
+        return pd.read_parquet(persons_file), pd.read_parquet(events_file)
+    from .popp import popp_synthetic
+
+    return popp_synthetic(**POPP_SAMPLE)
