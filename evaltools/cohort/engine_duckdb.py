@@ -114,9 +114,9 @@ def person_counts(con: duckdb.DuckDBPyConnection, source: str, *, id_col: str,
     pid = _quote(id_col)
     n_unknown, examples = con.execute(
         f"SELECT count(*), list(DISTINCT {pid})[1:5] FROM {source} "
-        f"WHERE {pid} NOT IN (SELECT pid FROM known_df)").fetchone()
+        f"WHERE {pid} NOT IN (SELECT pid FROM known_df)").fetchall()[0]
     n_excluded = con.execute(
-        f"SELECT count(*) FROM {source} WHERE {pid} IN (SELECT pid FROM excluded_df)").fetchone()[0]
+        f"SELECT count(*) FROM {source} WHERE {pid} IN (SELECT pid FROM excluded_df)").fetchall()[0][0]
     return int(n_unknown), list(examples or []), int(n_excluded)
 
 
@@ -130,7 +130,7 @@ def event_checks(con: duckdb.DuckDBPyConnection, source: str, *, id_col: str,
              "count(*) AS n"]
     parts += [f"count(*) FILTER (WHERE {_quote(c)} < 0) AS neg_{i}"
               for i, c in enumerate(sorted(value_cols))]
-    row = con.execute(f"SELECT {', '.join(parts)} FROM {source}").fetchone()
+    row = con.execute(f"SELECT {', '.join(parts)} FROM {source}").fetchall()[0]
     out = dict(zip(["missing", "first", "last", "n"], row[:4], strict=True))
     out["negative"] = dict(zip(sorted(value_cols), row[4:], strict=True))
     return out

@@ -70,5 +70,5 @@ def aggregate(units: pd.DataFrame, events: pd.DataFrame, *, measures: dict[str, 
     for name, measure in measures.items():
         weights = contributions[name].to_numpy()[event[keep]]
         summed = np.bincount(cell, weights=weights, minlength=len(grid_unit))
-        data[name] = summed.astype(np.int64) if measure.agg == "count" else summed
+        data[name] = summed.astype(np.int64 if measure.agg == "count" else np.float64)
     return pd.DataFrame(data), counts

@@ -11,7 +11,7 @@ from tqdm.auto import tqdm
 
 from .._shared import run_meta
 from ..exceptions import ExclusionWarning, ParameterError, SchemaError
-from ..validation import check_option, examples
+from ..validation import check_columns, check_option, examples
 from . import engine_duckdb, engine_pandas
 from .measures import Measure, check_measures
 from .periods import Period, add_months
@@ -150,9 +150,11 @@ def prior_use(persons: pd.DataFrame, events: pd.DataFrame | str | Path, *,
         raise ParameterError(f"The 'months' parameter of prior_use must be an int in [1, inf). "
                              f"Got {months!r} instead.")
     check_option(engine, "engine", "prior_use", ["pandas", "duckdb"])
-    check_persons(persons, id_col=id_col, index_col=index_col, key_col=None, death_col=None,
-                  end_col=None, missing_index="error")
+    check_columns(persons, [id_col, index_col], "persons",
+                  fix="rename your columns or pass id_col= and index_col=")
     units_in = persons[[id_col, index_col]].assign(_row=np.arange(len(persons)))
+    check_persons(units_in, id_col=id_col, index_col=index_col, key_col="_row", death_col=None,
+                  end_col=None, missing_index="error")
     data, _, span = _run(units_in, events, measures=measures, window=(-1, 0),
                          period=Period("month", months), id_col=id_col, index_col=index_col,
                          event_date_col=event_date_col, engine=engine, key_col="_row",

@@ -233,7 +233,7 @@ def _persons_table(rng, p: dict, s: dict, keep: np.ndarray, person_id: np.ndarra
         "end_date": date(s["leave_day"][keep]),
     })
     for col in ("index_date", "death_date", "end_date"):
-        persons[col] = persons[col].astype("datetime64[s]")
+        persons[col] = persons[col].astype("datetime64[us]")
     return persons.sort_values("person_id", ignore_index=True)
 
 
@@ -259,7 +259,7 @@ def _events_table(rng, p: dict, records: list, person_id: np.ndarray) -> pd.Data
     cost = tariff + np.where(emergency, 280.0, np.where(elective, 300.0, 0.0)) * los
     events = pd.DataFrame({
         "person_id": person_id[row],
-        "event_date": (DATA_START + ev["day"].to_numpy().astype("m8[D]")).astype("M8[s]"),
+        "event_date": (DATA_START + ev["day"].to_numpy().astype("m8[D]")).astype("M8[us]"),
         "setting": np.where(emergency | elective, "inpatient", kind),
         "method": pd.Series(np.where(emergency, "emergency", "elective")).where(
             emergency | elective),
