@@ -50,8 +50,12 @@ def measure_sql(measure: Measure) -> str:
 def aggregate(con: duckdb.DuckDBPyConnection, units: pd.DataFrame, source: str, *,
               measures: dict[str, Measure], period: Period, window: tuple[int, int],
               span: tuple[np.datetime64, np.datetime64], id_col: str,
-              event_date_col: str) -> tuple[pd.DataFrame, dict[str, int]]:
-    """Panel rows (unit position, rel_period, exposure, measures) and event-link counts."""
+              event_date_col: str) -> tuple[np.ndarray, dict, dict[str, int]]:
+    """Totals of the measures per panel cell, and the event-link counts.
+
+    DuckDB places every event in its period and totals the measures per unit and period
+    out of core; the dense grid with exposure is then filled in numpy, as for pandas.
+    """
     con.register("units_df", pd.DataFrame({
         "unit": np.arange(len(units), dtype=np.int64),
         "pid": units["pid"].to_numpy(),
@@ -85,24 +89,14 @@ def aggregate(con: duckdb.DuckDBPyConnection, units: pd.DataFrame, source: str, 
     counts = {c: int(counts.get(c, 0)) for c in
               ("outside_span", "after_end", "outside_window", "in_panel")}
     counts["links"] = sum(counts.values())
-
-    ps, pe = period.sql_boundary("u.idx", "g.k"), period.sql_boundary("u.idx", "g.k + 1")
-    measure_out = ", ".join(
-        f"CAST(COALESCE(l.m_{i}, 0) AS {'BIGINT' if m.agg == 'count' else 'DOUBLE'}) AS m_{i}"
-        for i, m in enumerate(measures.values()))
-    data = con.execute(f"""
-        SELECT g.unit, g.k AS rel_period,
-               greatest(date_diff('day', greatest({ps}, {first}), least({pe}, u.obs_end)), 0)
-                 / date_diff('day', {ps}, {pe}) AS exposure,
-               {measure_out}
-        FROM (SELECT unit, k FROM units CROSS JOIN range({start}, {stop}) r(k)) g
-        JOIN units u USING (unit)
-        LEFT JOIN (SELECT * FROM linked WHERE cat = 'in_panel') l ON l.unit = g.unit AND l.k = g.k
-        ORDER BY g.unit, g.k
-    """).df()
-    data.columns = ["unit", "rel_period", "exposure", *names]
-    data["rel_period"] = data["rel_period"].astype(np.int64)
-    return data, counts
+    cells = con.execute(f"""
+        SELECT unit * {stop - start} + (k - {start}) AS cell,
+               {", ".join(f"CAST(m_{i} AS DOUBLE) AS m_{i}" for i in range(len(names)))}
+        FROM linked WHERE cat = 'in_panel'
+    """).fetchnumpy()
+    values = {name: np.asarray(cells[f"m_{i}"]) for i, name in enumerate(names)}
+    cell = np.asarray(cells["cell"], dtype=np.int64)
+    return cell, values, counts
 
 
 def person_counts(con: duckdb.DuckDBPyConnection, source: str, *, id_col: str,

@@ -13,6 +13,7 @@ from .._shared import run_meta
 from ..exceptions import ExclusionWarning, ParameterError, SchemaError
 from ..validation import check_columns, check_option, examples
 from . import engine_duckdb, engine_pandas
+from .grid import dense_panel
 from .measures import Measure, check_measures
 from .periods import Period, add_months
 from .results import PanelResult
@@ -229,22 +230,21 @@ def _run(persons, events, *, measures, window, period, id_col, index_col, event_
     bar.update()
 
     if engine == "pandas":
-        data, counts = engine_pandas.aggregate(
+        cell, values, counts = engine_pandas.aggregate(
             units, events, measures=measures, period=period, window=window, span=span,
             id_col=id_col, event_date_col=event_date_col)
     else:
-        data, counts = engine_duckdb.aggregate(
+        cell, values, counts = engine_duckdb.aggregate(
             con, units, source, measures=measures, period=period, window=window, span=span,
             id_col=id_col, event_date_col=event_date_col)
         con.close()
+    data = dense_panel(units, key_name=key_col or id_col, id_name=id_col if key_col else None,
+                       period=period, window=window, span=span, cell=cell, values=values,
+                       measures=measures)
     bar.update()
     bar.close()
 
     flow += _event_flow(n_events, n_unknown, n_excluded_person, counts, repeated=bool(key_col))
-    unit = data.pop("unit").to_numpy()
-    data.insert(0, key_col or id_col, units["key"].to_numpy()[unit])
-    if key_col:
-        data.insert(1, id_col, units["pid"].to_numpy()[unit])
     flow_table = pd.DataFrame(flow, columns=["step", "n", "unit"])
     return data, flow_table, span
 

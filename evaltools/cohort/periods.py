@@ -22,14 +22,24 @@ _DAY = np.timedelta64(1, "D")
 def add_months(dates: np.ndarray, months: np.ndarray | int) -> np.ndarray:
     """Add whole calendar months to ``datetime64[D]`` dates, clipping to the month end.
 
+    ``dates`` and ``months`` broadcast against each other (e.g. a column of index dates
+    and a row of period offsets give every period boundary of every person).
+
     >>> add_months(np.array(["2020-01-31"], dtype="M8[D]"), 1)
     array(['2020-02-29'], dtype='datetime64[D]')
     """
-    month_start = dates.astype("M8[M]")
-    day = (dates - month_start.astype("M8[D]")).astype(np.int64)  # 0-based day of month
-    target = month_start + np.asarray(months).astype("m8[M]")
-    days_in_target = ((target + 1).astype("M8[D]") - target.astype("M8[D]")).astype(np.int64)
-    return target.astype("M8[D]") + np.minimum(day, days_in_target - 1).astype("m8[D]")
+    dates = np.asarray(dates, dtype="M8[D]")
+    month = dates.astype("M8[M]").astype(np.int64)  # months since 1970-01
+    day = dates.astype(np.int64) - month.astype("M8[M]").astype("M8[D]").astype(np.int64)
+    target = month + np.asarray(months, dtype=np.int64)
+    if target.size == 0:
+        return target.astype("M8[D]")
+    # First day of every month in range, as days since the epoch: a small lookup table.
+    lo = target.min()
+    firsts = np.arange(lo, target.max() + 2).astype("M8[M]").astype("M8[D]").astype(np.int64)
+    first = firsts[target - lo]
+    days_in_month = firsts[target - lo + 1] - first
+    return (first + np.minimum(day, days_in_month - 1)).astype("M8[D]")
 
 
 @dataclass(frozen=True)

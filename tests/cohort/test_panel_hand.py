@@ -50,7 +50,8 @@ def test_dtypes_and_order(small_case):
     persons, events = small_case
     data = et.cohort.build_panel(persons, events, measures=MEASURES, window=(-1, 3)).data
     assert list(data.columns[:3]) == ["person_id", "rel_period", "exposure"]
-    assert data["emergency_admissions"].dtype == np.int64
+    assert data["emergency_admissions"].dtype == np.int32  # counts are compact
+    assert data["rel_period"].dtype == np.int32
     assert data["bed_days"].dtype == np.float64
     assert data["rel_period"].is_monotonic_increasing is False  # resets for each person
     assert (data.groupby("person_id")["rel_period"].apply(list) == [[-1, 0, 1, 2]] * 3).all()
