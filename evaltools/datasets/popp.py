@@ -10,8 +10,8 @@ The generating process, month by month over five years (April 2004 to March 2009
 2. **Underlying need.** Each person's monthly emergency-admission rate is
    ``base x frailty x exp(u_t) x spell_t x trend_t``: ``base`` from age, sex,
    deprivation and diagnoses; ``frailty`` a persistent gamma-distributed factor; ``u_t``
-   an AR(1) drift (monthly persistence 0.9); ``spell_t`` a transient acute spell
-   (entered with probability ~1% a month, left with probability 25% a month) that
+   an AR(1) drift (monthly persistence 0.95); ``spell_t`` a transient acute spell
+   (entered with probability ~0.5% a month, left with probability 12% a month) that
    multiplies the rate by four; ``trend_t`` a secular rise of 2% a year. A&E visits follow
    the same rate; elective admissions and outpatient attendances depend on diagnoses
    and drift more weakly.
@@ -132,7 +132,7 @@ def _people(rng, n_area: int, n_pool: int) -> dict[str, np.ndarray]:
 def _simulate(rng, p: dict, n_participants: int, effect: float):
     """Month-by-month simulation; returns event-count records and person status."""
     n = len(p["age"])
-    phi, innovation_sd = 0.9, 0.2
+    phi, innovation_sd = 0.95, 0.15
     u = rng.normal(0, innovation_sd / np.sqrt(1 - phi**2), n)
     spell = np.zeros(n, bool)
     alive_until = np.full(n, N_MONTHS * 31)  # day offset of death / leaving, if any
@@ -184,8 +184,8 @@ def _simulate(rng, p: dict, n_participants: int, effect: float):
             if kind == "emergency":
                 recent[t % 12] = counts
         u = phi * u + rng.normal(0, innovation_sd, n)
-        spell = np.where(spell, rng.random(n) < 0.75,
-                         rng.random(n) < 0.008 * np.sqrt(p["frailty"]))
+        spell = np.where(spell, rng.random(n) < 0.88,
+                         rng.random(n) < 0.005 * np.sqrt(p["frailty"]))
     status = dict(death_day=death_day, leave_day=leave_day, index_day=index_day, risk=risk)
     return records, status
 
