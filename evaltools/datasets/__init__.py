@@ -4,7 +4,8 @@
 >>> persons, events = et.datasets.popp_synthetic(n_participants=50, n_pool=500, seed=1)
 """
 
+from .area_rollout import area_rollout
 from .popp import popp_synthetic
 from .samples import load_popp_sample, sample_path
 
-__all__ = ["popp_synthetic", "load_popp_sample", "sample_path"]
+__all__ = ["popp_synthetic", "area_rollout", "load_popp_sample", "sample_path"]
