@@ -9,6 +9,7 @@ from .measures import STANDARD_MEASURES, Measure
 from .panel import build_panel, prior_use
 from .periods import Period, add_months
 from .results import PanelResult
+from .schema import check_tables
 
-__all__ = ["Measure", "STANDARD_MEASURES", "build_panel", "prior_use", "PanelResult", "Period",
+__all__ = ["Measure", "STANDARD_MEASURES", "build_panel", "prior_use", "PanelResult", "Period", "check_tables",
            "add_months"]

@@ -12,7 +12,7 @@ import pandas as pd
 from ..exceptions import SchemaError
 from ..validation import check_columns, check_no_missing, check_option, check_unique, examples
 
-__all__ = ["to_days", "check_persons", "check_events"]
+__all__ = ["to_days", "check_persons", "check_events", "check_tables"]
 
 
 def to_days(df: pd.DataFrame, column: str, table: str, id_col: str) -> np.ndarray:
@@ -78,3 +78,51 @@ def check_events(events: pd.DataFrame, *, id_col: str, event_date_col: str,
                 f"{examples(events.loc[negative, id_col])}. Fix: correct or remove these "
                 "records (a stay cannot be shorter than zero days)."
             )
+
+
+def check_tables(persons: pd.DataFrame, events: pd.DataFrame, *, measures=None,
+                 id_col: str = "person_id", index_col: str | None = "index_date",
+                 event_date_col: str = "event_date") -> pd.DataFrame:
+    """Check the persons and events tables against the data model and describe them.
+
+    Raises a :class:`~evaltools.exceptions.SchemaError` for the first problem found
+    (naming the column, the rows and the fix); otherwise returns a one-column table of
+    facts worth reading before any analysis.
+
+    Examples
+    --------
+    >>> import evaltools as et
+    >>> persons, events = et.datasets.popp_synthetic(n_participants=30, n_pool=200, seed=1)
+    >>> facts = et.cohort.check_tables(persons, events)
+    >>> int(facts.loc["persons", "value"])
+    230
+    """
+    from .measures import STANDARD_MEASURES, check_measures
+
+    measures = STANDARD_MEASURES if measures is None else measures
+    check_columns(persons, [id_col], "persons")
+    check_no_missing(persons, [id_col], "persons")
+    check_unique(persons, id_col, "persons")
+    check_measures(measures, list(events.columns), set())
+    check_events(events, id_col=id_col, event_date_col=event_date_col,
+                 value_cols={m.value for m in measures.values() if m.value})
+    dates = to_days(events, event_date_col, "events", id_col)
+    known = events[id_col].isin(persons[id_col])
+    facts = {
+        "persons": len(persons),
+        "events": len(events),
+        "first event date": str(dates.min()) if len(dates) else "-",
+        "last event date": str(dates.max()) if len(dates) else "-",
+        "events of persons not in the persons table": int((~known).sum()),
+        "persons with no events": int((~persons[id_col].isin(events[id_col])).sum()),
+    }
+    if index_col and index_col in persons.columns:
+        index = to_days(persons, index_col, "persons", id_col)
+        facts["persons with an index date"] = int((~np.isnat(index)).sum())
+        if (~np.isnat(index)).any():
+            facts["first index date"] = str(index[~np.isnat(index)].min())
+            facts["last index date"] = str(index[~np.isnat(index)].max())
+    for col in ("death_date", "end_date"):
+        if col in persons.columns:
+            facts[f"persons with a {col}"] = int(persons[col].notna().sum())
+    return pd.DataFrame({"value": pd.Series(facts, dtype=object)})

@@ -135,3 +135,17 @@ def test_bad_options(small_case):
         et.cohort.Measure(agg="sum")
     with pytest.raises(ParameterError, match=r"Measure name 'exposure'"):
         build(persons, events, measures={"exposure": et.cohort.Measure()})
+
+
+def test_check_tables_describes_and_rejects(small_case):
+    persons, events = small_case
+    facts = et.cohort.check_tables(persons, events)["value"]
+    assert facts["persons"] == 3 and facts["events"] == 7
+    assert facts["first event date"] == "2020-01-01"
+    assert facts["persons with a death_date"] == 1
+    stray = pd.concat([events, events.iloc[[0]].assign(person_id=77)], ignore_index=True)
+    assert et.cohort.check_tables(persons, stray)["value"][
+        "events of persons not in the persons table"] == 1
+    events.loc[0, "los"] = -1
+    with pytest.raises(SchemaError, match="negative length of stay"):
+        et.cohort.check_tables(persons, events)
