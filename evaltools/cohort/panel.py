@@ -193,20 +193,10 @@ def _run(persons, events, *, measures, window, period, id_col, index_col, event_
     check_measures(measures, columns, _RESERVED | {id_col, key_col or id_col})
     value_cols = {m.value for m in measures.values() if m.value}
 
-    n_events = len(events) if is_frame else None
-    show = progress if progress is not None else (n_events or 0) > 1_000_000 or not is_frame
+    n_events, first_last = _scan_events(events, con, source, id_col=id_col,
+                                        event_date_col=event_date_col, value_cols=value_cols)
+    show = progress if progress is not None else n_events > 1_000_000
     bar = tqdm(total=3, desc="build_panel", disable=not show)
-    if is_frame:
-        check_events(events, id_col=id_col, event_date_col=event_date_col, value_cols=value_cols)
-        dates = to_days(events, event_date_col, "events", id_col)
-        first_last = (dates.min(), dates.max()) if len(dates) else (None, None)
-    else:
-        checks = engine_duckdb.event_checks(con, source, id_col=id_col,
-                                            event_date_col=event_date_col, value_cols=value_cols)
-        _raise_for_checks(checks, id_col, event_date_col)
-        n_events = checks["n"]
-        first_last = tuple(np.datetime64(d, "D") if d else None for d in (checks["first"],
-                                                                          checks["last"]))
     span = _resolve_span(span, first_last)
     bar.update()
 
@@ -247,6 +237,20 @@ def _run(persons, events, *, measures, window, period, id_col, index_col, event_
     flow += _event_flow(n_events, n_unknown, n_excluded_person, counts, repeated=bool(key_col))
     flow_table = pd.DataFrame(flow, columns=["step", "n", "unit"])
     return data, flow_table, span
+
+
+def _scan_events(events, con, source, *, id_col, event_date_col, value_cols):
+    """Check the events (in pandas, or in DuckDB for files); their count and date range."""
+    if isinstance(events, pd.DataFrame):
+        check_events(events, id_col=id_col, event_date_col=event_date_col, value_cols=value_cols)
+        dates = to_days(events, event_date_col, "events", id_col)
+        return len(events), (dates.min(), dates.max()) if len(dates) else (None, None)
+    checks = engine_duckdb.event_checks(con, source, id_col=id_col,
+                                        event_date_col=event_date_col, value_cols=value_cols)
+    _raise_for_checks(checks, id_col, event_date_col)
+    first_last = tuple(np.datetime64(checks[k], "D") if checks[k] else None
+                       for k in ("first", "last"))
+    return checks["n"], first_last
 
 
 def _event_flow(n_events, n_unknown, n_excluded_person, counts, *, repeated):
