@@ -5,7 +5,9 @@
 
 Synthetic persons and events are written to Parquet first (benchmarks/_data/), then each
 engine builds the 36-month panel (24 months before the index date, 12 after) of six
-measures in a fresh process, so peak memory (max RSS) is the engine's alone.
+measures in a fresh process, so peak memory (max RSS) is the engine's alone. The
+``prior_use`` task computes 12-month prior use of the six measures for every person at
+five pseudo index dates (5 million rows for 1 million persons), as risk-set matching does.
 """
 
 from __future__ import annotations
@@ -59,18 +61,30 @@ def make_data(n_persons: int, n_events: int, seed: int = 0) -> tuple[Path, Path]
     return persons_path, events_path
 
 
-def run_engine(engine: str, persons_path: str, events_path: str) -> dict:
-    """Build the panel once (in this process) and report time and peak memory."""
+def run_engine(task: str, persons_path: str, events_path: str) -> dict:
+    """Run one task (in this process) and report time and peak memory.
+
+    ``duckdb`` / ``pandas``: build_panel with that engine. ``prior_use``: prior-use
+    covariates for every person at each of five pseudo index dates (risk-set offers).
+    """
     import evaltools as et
 
     persons = pd.read_parquet(persons_path)
+    measures = et.cohort.STANDARD_MEASURES
     t0 = time.perf_counter()
-    panel = et.cohort.build_panel(persons, events_path, measures=et.cohort.STANDARD_MEASURES,
-                                  window=(-24, 12), engine=engine, progress=False,
-                                  span=("2004-04-01", "2009-03-31"))
+    if task == "prior_use":
+        events = pd.read_parquet(events_path)
+        t0 = time.perf_counter()
+        offers = pd.concat([persons.assign(index_date=pd.Timestamp(f"2006-{m:02d}-01"))
+                            for m in range(4, 9)], ignore_index=True)
+        rows = len(et.cohort.prior_use(offers, events, measures=measures))
+    else:
+        rows = len(et.cohort.build_panel(persons, events_path, measures=measures,
+                                         window=(-24, 12), engine=task, progress=False,
+                                         span=("2004-04-01", "2009-03-31")).data)
     seconds = time.perf_counter() - t0
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"seconds": round(seconds, 1), "peak_mb": round(peak_mb), "rows": len(panel.data)}
+    return {"seconds": round(seconds, 1), "peak_mb": round(peak_mb), "rows": rows}
 
 
 def main() -> None:
@@ -78,7 +92,8 @@ def main() -> None:
     parser.add_argument("--persons", type=int, default=1_000_000)
     parser.add_argument("--events", type=int, nargs="+", default=[5_000_000, 10_000_000,
                                                                   20_000_000])
-    parser.add_argument("--engines", nargs="+", default=["duckdb", "pandas"])
+    parser.add_argument("--engines", nargs="+", default=["duckdb", "pandas", "prior_use"],
+                        help="tasks: duckdb, pandas (build_panel engines), prior_use")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -91,7 +106,7 @@ def main() -> None:
             out = subprocess.run([sys.executable, __file__, "--child", engine, str(persons_path),
                                   str(events_path)], capture_output=True, text=True, check=True)
             result = json.loads(out.stdout.strip().splitlines()[-1])
-            rows.append({"engine": engine, "persons": args.persons, "events": n_events, **result})
+            rows.append({"task": engine, "persons": args.persons, "events": n_events, **result})
             print(rows[-1], flush=True)
     table = pd.DataFrame(rows)
     table["seconds per 1M events"] = (table["seconds"] / (table["events"] / 1e6)).round(2)

@@ -6,8 +6,9 @@ covariates, and a flow table counting every exclusion.
 """
 
 from .measures import STANDARD_MEASURES, Measure
-from .panel import build_panel, prior_use
+from .panel import build_panel
 from .periods import Period, add_months
+from .prior import prior_use
 from .results import PanelResult
 from .schema import check_tables
 

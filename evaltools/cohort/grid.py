@@ -50,5 +50,5 @@ def dense_panel(units: pd.DataFrame, *, key_name: str, id_name: str | None, peri
     columns["exposure"] = exposure_grid(units, period, window, span[0])
     for name, measure in measures.items():
         summed = np.bincount(cell, weights=values.pop(name), minlength=size)
-        columns[name] = summed.astype(np.int32) if measure.agg == "count" else summed
+        columns[name] = summed.astype(np.int32 if measure.agg == "count" else np.float64)
     return pd.DataFrame(columns, copy=False)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -10,17 +9,17 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from .._shared import run_meta
-from ..exceptions import ExclusionWarning, ParameterError, SchemaError
-from ..validation import check_columns, check_option, examples
+from ..exceptions import ParameterError, SchemaError
+from ..validation import check_option, examples
 from . import engine_duckdb, engine_pandas
 from .grid import dense_panel
 from .measures import Measure, check_measures
-from .periods import Period, add_months
+from .periods import Period
 from .results import PanelResult
 from .schema import check_events, check_persons, to_days
 from .units import make_units, resolve_optional
 
-__all__ = ["build_panel", "prior_use"]
+__all__ = ["build_panel"]
 
 _RESERVED = {"rel_period", "exposure", "unit"}
 
@@ -125,52 +124,6 @@ def build_panel(persons: pd.DataFrame, events: pd.DataFrame | str | Path, *,
                        meta=run_meta(options, flow=flow))
 
 
-def prior_use(persons: pd.DataFrame, events: pd.DataFrame | str | Path, *,
-              measures: dict[str, Measure], months: int = 12, id_col: str = "person_id",
-              index_col: str = "index_date", event_date_col: str = "event_date",
-              engine: str = "pandas", span: tuple | None = None,
-              unknown_persons: str = "drop") -> pd.DataFrame:
-    """Prior-use covariates: each measure over the ``months`` months before the index date.
-
-    ``persons`` may repeat a person with different index dates (one row per candidate
-    control and pseudo index date, as risk-set matching needs); the result is aligned
-    row for row with ``persons``. Events on the index date itself are not prior use.
-    Events of people not in ``persons`` are ignored by default (they are usually other
-    people's records in a shared extract).
-
-    Examples
-    --------
-    >>> import evaltools as et
-    >>> persons, events = et.datasets.popp_synthetic(n_participants=30, n_pool=200, seed=1)
-    >>> treated = persons[persons.treated == 1]
-    >>> prior = et.cohort.prior_use(treated, events, measures=et.cohort.STANDARD_MEASURES)
-    >>> list(prior.columns)[:2]
-    ['prior_emergency_admissions', 'prior_elective_admissions']
-    """
-    if not isinstance(months, (int, np.integer)) or months < 1:
-        raise ParameterError(f"The 'months' parameter of prior_use must be an int in [1, inf). "
-                             f"Got {months!r} instead.")
-    check_option(engine, "engine", "prior_use", ["pandas", "duckdb"])
-    check_columns(persons, [id_col, index_col], "persons",
-                  fix="rename your columns or pass id_col= and index_col=")
-    units_in = persons[[id_col, index_col]].assign(_row=np.arange(len(persons)))
-    check_persons(units_in, id_col=id_col, index_col=index_col, key_col="_row", death_col=None,
-                  end_col=None, missing_index="error")
-    data, _, span = _run(units_in, events, measures=measures, window=(-1, 0),
-                         period=Period("month", months), id_col=id_col, index_col=index_col,
-                         event_date_col=event_date_col, engine=engine, key_col="_row",
-                         death_col=None, end_col=None, span=span,
-                         unknown_persons=unknown_persons, memory_limit=None, progress=False)
-    look_back_from = add_months(to_days(persons, index_col, "persons", id_col), -months)
-    if (look_back_from < span[0]).any():
-        warnings.warn(f"Some index dates are less than {months} months after the start of the "
-                      "events' span, so their prior use covers fewer months.", ExclusionWarning,
-                      stacklevel=2)
-    out = data.sort_values("_row")[list(measures)].add_prefix("prior_")
-    out.index = persons.index
-    return out
-
-
 def _check_window(window) -> None:
     ok = (isinstance(window, (tuple, list)) and len(window) == 2
           and all(isinstance(w, (int, np.integer)) for w in window) and window[0] < window[1])
@@ -185,7 +138,7 @@ def _run(persons, events, *, measures, window, period, id_col, index_col, event_
     is_frame = isinstance(events, pd.DataFrame)
     con = engine_duckdb.connect(memory_limit) if engine == "duckdb" else None
     if not is_frame and con is None:
-        events = _read_events(events)
+        events = read_events(events)
         is_frame = True
     source = engine_duckdb.events_relation(con, events) if con is not None else None
     columns = list(events.columns) if is_frame else [
@@ -298,6 +251,6 @@ def _raise_for_checks(checks, id_col, event_date_col):
                               "Fix: correct or remove these records.")
 
 
-def _read_events(path) -> pd.DataFrame:
+def read_events(path) -> pd.DataFrame:
     path = str(path)
     return pd.read_csv(path) if path.endswith((".csv", ".csv.gz")) else pd.read_parquet(path)

@@ -93,3 +93,26 @@ def test_engines_identical_on_sample_cohort():
     b = et.cohort.build_panel(treated, events, engine="duckdb", **kwargs)
     pd.testing.assert_frame_equal(a.data, b.data)
     pd.testing.assert_frame_equal(a.flow, b.flow)
+
+
+@given(cohorts(), st.integers(1, 14), st.data())
+def test_prior_use_engines_identical(case, months, data):
+    persons, events, _, _ = case
+    # Repeat persons with other index dates, as risk-set matching offers them.
+    extra = persons.sample(n=data.draw(st.integers(0, len(persons))), replace=True,
+                           random_state=1).assign(index_date=pd.Timestamp("2021-06-15"))
+    offers = pd.concat([persons, extra], ignore_index=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", et.exceptions.ExclusionWarning)
+        a = et.cohort.prior_use(offers, events, measures=MEASURES, months=months, span=SPAN)
+        b = et.cohort.prior_use(offers, events, measures=MEASURES, months=months, span=SPAN,
+                                engine="duckdb")
+    pd.testing.assert_frame_equal(a[["prior_emergency", "prior_ae"]],
+                                  b[["prior_emergency", "prior_ae"]], check_exact=True)
+    pd.testing.assert_frame_equal(a, b, rtol=1e-9)
+    # And by brute force for one row.
+    row = offers.iloc[-1]
+    since = row.index_date - pd.DateOffset(months=months)
+    mine = events[(events.person_id == row.person_id) & (events.event_date >= since)
+                  & (events.event_date < row.index_date)]
+    assert a.iloc[-1]["prior_ae"] == (mine.setting == "ae").sum()
