@@ -1,0 +1,111 @@
+"""Split a naive before-and-after change into regression to the mean, trend and the rest."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from tqdm.auto import tqdm
+
+from .._shared import ResultMixin, run_meta
+from ..exceptions import EvaltoolsInputError
+from ..validation import check_number
+
+__all__ = ["decompose_change", "DecompositionResult"]
+
+
+@dataclass(repr=False)
+class DecompositionResult(ResultMixin):
+    """Components of the treated cohort's before-and-after change, with bootstrap intervals."""
+
+    table: pd.DataFrame
+    meta: dict[str, Any] = field(default_factory=dict)
+    _title = "Decomposition of a before-and-after change"
+
+    def summary(self) -> pd.DataFrame:
+        return self.table
+
+    def _notes(self) -> list[str]:
+        return ["naive change = regression to the mean + secular trend + intervention. The "
+                "controls' change (same selection, no intervention) estimates the first two; "
+                "the population's change estimates the trend.",
+                "Assumes the controls were selected like the treated (e.g. matched on prior "
+                "use) and share their trend."]
+
+    def plot(self, ax=None, **kwargs):
+        """Bars of each component with its 95% interval."""
+        if ax is None:
+            _, ax = plt.subplots(figsize=(7, 4))
+        t = self.table.dropna(subset=["estimate"])
+        err = np.vstack([t["estimate"] - t["ci_low"], t["ci_high"] - t["estimate"]])
+        ax.bar(t.index, t["estimate"], yerr=err, capsize=4, **kwargs)
+        ax.axhline(0, color="black", linewidth=0.8)
+        ax.set_ylabel("change in mean use per person (after - before)")
+        ax.tick_params(axis="x", rotation=20)
+        return ax
+
+
+def _arrays(name, before, after):
+    b, a = np.asarray(before, float), np.asarray(after, float)
+    if b.shape != a.shape or b.ndim != 1 or len(b) == 0:
+        raise EvaltoolsInputError(f"{name}_before and {name}_after must be non-empty 1-D arrays "
+                                  f"of the same people; got shapes {b.shape} and {a.shape}.")
+    if np.isnan(b).any() or np.isnan(a).any():
+        raise EvaltoolsInputError(f"{name}_before/{name}_after contain missing values.")
+    return a - b
+
+
+def _components(treated, control, population):
+    naive, control_change = treated.mean(), control.mean()
+    trend = population.mean() if population is not None else np.nan
+    return np.array([naive, control_change - trend if population is not None else np.nan,
+                     trend, control_change, naive - control_change])
+
+
+def decompose_change(treated_before, treated_after, control_before, control_after, *,
+                     population_before=None, population_after=None, paired: bool = False,
+                     n_boot: int = 999, random_state: int | None = None,
+                     progress: bool = False) -> DecompositionResult:
+    """Decompose the treated cohort's naive change with matched controls and the population.
+
+    Each argument is one value per person (e.g. emergency admissions per year before and
+    after the index date). ``paired=True`` treats treated and control arrays as matched
+    pairs and resamples pairs together.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> tb, cb = rng.poisson(2, 300), rng.poisson(2, 300)
+    >>> res = decompose_change(tb, rng.poisson(1, 300), cb, rng.poisson(1, 300), n_boot=99)
+    >>> abs(res.summary().loc["intervention (naive - controls)", "estimate"]) < 0.5
+    True
+    """
+    check_number(n_boot, "n_boot", "decompose_change", low=1, integer=True)
+    treated = _arrays("treated", treated_before, treated_after)
+    control = _arrays("control", control_before, control_after)
+    population = (None if population_before is None
+                  else _arrays("population", population_before, population_after))
+    if paired and len(treated) != len(control):
+        raise EvaltoolsInputError(f"paired=True needs as many controls as treated; got "
+                                  f"{len(control)} and {len(treated)}.")
+    rng = np.random.default_rng(random_state)
+    draws = []
+    for _ in tqdm(range(n_boot), desc="bootstrap", disable=not progress):
+        ti = rng.integers(0, len(treated), len(treated))
+        ci = ti if paired else rng.integers(0, len(control), len(control))
+        pi = None if population is None else rng.integers(0, len(population), len(population))
+        draws.append(_components(treated[ti], control[ci],
+                                 None if population is None else population[pi]))
+    draws = np.array(draws)
+    low, high = np.full(5, np.nan), np.full(5, np.nan)
+    known = ~np.isnan(draws).all(axis=0)  # the trend columns are empty without a population
+    low[known], high[known] = np.quantile(draws[:, known], [0.025, 0.975], axis=0)
+    names = ["naive change (treated)", "regression to the mean", "secular trend",
+             "controls' change (RTM + trend)", "intervention (naive - controls)"]
+    table = pd.DataFrame({"estimate": _components(treated, control, population),
+                          "ci_low": low, "ci_high": high}, index=names)
+    return DecompositionResult(table=table, meta=run_meta(dict(n_boot=n_boot, paired=paired),
+                                                          random_state=random_state))

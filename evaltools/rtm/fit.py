@@ -1,0 +1,56 @@
+"""Fit the count model (mean, dispersion, stability) from a person-period panel."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..exceptions import SchemaError
+from ..validation import check_columns
+from .counts import CountModel
+
+__all__ = ["fit_count_model"]
+
+
+def fit_count_model(panel: pd.DataFrame, measure: str, *, id_col: str = "person_id",
+                    period_col: str = "rel_period") -> CountModel:
+    """Estimate a :class:`CountModel` by the method of moments.
+
+    With ``m`` the mean count per person-period, ``v`` the variance across people within a
+    period (averaged over periods) and ``c`` the covariance between a person's counts in
+    adjacent periods (averaged over pairs): dispersion ``k = m^2 / (v - m)`` and stability
+    ``rho = c / (v - m)`` (the correlation of the underlying rates), clipped to [0, 1].
+    Needs a balanced panel of two or more periods (e.g. annual counts per person).
+
+    Examples
+    --------
+    >>> import evaltools as et
+    >>> truth = et.rtm.CountModel(mean=0.4, dispersion=0.8, stability=0.6)
+    >>> counts = truth.simulate(50_000, periods=3, random_state=0)
+    >>> panel = pd.DataFrame({"person_id": np.repeat(np.arange(50_000), 3),
+    ...                       "period": np.tile([0, 1, 2], 50_000), "y": counts.ravel()})
+    >>> fit = et.rtm.fit_count_model(panel, "y", period_col="period")
+    >>> round(fit.stability, 1)
+    0.6
+    """
+    check_columns(panel, [id_col, period_col, measure], "panel")
+    wide = panel.pivot_table(index=id_col, columns=period_col, values=measure, aggfunc="sum")
+    if wide.shape[1] < 2:
+        raise SchemaError(f"fit_count_model needs at least two periods in '{period_col}'; "
+                          f"found {wide.shape[1]}. Fix: pass a panel of several periods.")
+    incomplete = wide.isna().any(axis=1)
+    if incomplete.any():
+        raise SchemaError(f"The panel is unbalanced: {int(incomplete.sum())} person(s) lack some "
+                          f"periods, e.g. {id_col} {list(wide.index[incomplete][:5])}. Fix: give "
+                          "every person every period (zeros for no events).")
+    y = wide.to_numpy(float)
+    mean = y.mean()
+    variance = y.var(axis=0, ddof=1).mean()
+    excess = variance - mean
+    if excess <= 0:
+        raise SchemaError(f"The counts of '{measure}' are not over-dispersed (variance "
+                          f"{variance:.4g} <= mean {mean:.4g}), so people's rates do not "
+                          "differ and there is no regression to the mean to model.")
+    covariance = np.mean([np.cov(y[:, t], y[:, t + 1])[0, 1] for t in range(y.shape[1] - 1)])
+    return CountModel(mean=float(mean), dispersion=float(mean**2 / excess),
+                      stability=float(np.clip(covariance / excess, 0, 1)))
