@@ -44,13 +44,12 @@ class PanelResult(ResultMixin):
         """Totals and rates per 1,000 person-periods, before and from the index date."""
         d = self.data
         pre = d["rel_period"] < 0
-        rows = {}
-        for name in self.measures:
-            rows[name] = {
-                "total": d[name].sum(),
-                "rate_before": 1000 * d.loc[pre, name].sum() / d.loc[pre, "exposure"].sum(),
-                "rate_from_index": 1000 * d.loc[~pre, name].sum() / d.loc[~pre, "exposure"].sum(),
-            }
+        def per_1000(part: pd.Series, name: str) -> float:
+            exposure = d.loc[part, "exposure"].sum()
+            return 1000 * d.loc[part, name].sum() / exposure if exposure > 0 else np.nan
+
+        rows = {name: {"total": d[name].sum(), "rate_before": per_1000(pre, name),
+                       "rate_from_index": per_1000(~pre, name)} for name in self.measures}
         out = pd.DataFrame(rows).T
         out.index.name = "measure"
         return out
