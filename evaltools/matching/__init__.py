@@ -1,0 +1,9 @@
+"""Matching: propensity, prognostic and Mahalanobis distances; nearest, optimal, exact and
+coarsened exact matching; risk-set matching for cohorts where only participants have an
+index date. Conventions follow R's MatchIt where it has the same option."""
+
+from .api import match
+from .results import MatchResult
+
+
+__all__ = ["match", "MatchResult"]

@@ -1,0 +1,258 @@
+"""``et.match``: one call for nearest, optimal, exact and coarsened exact matching."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from .._shared import run_meta
+from ..exceptions import EvaltoolsWarning, ParameterError, SchemaError
+from ..validation import check_binary, check_columns, check_number, check_option, examples
+from . import distance as dist
+from .nearest import greedy_1d, greedy_multivariate, nearest_with_replacement
+from .optimal import optimal_match
+from .results import MatchResult, pair_weights, subclass_weights
+from .subclass import coarsen, exact_subclasses
+
+__all__ = ["match"]
+
+METHODS = ["nearest", "optimal", "exact", "cem"]
+DISTANCES = ["ps", "logit_ps", "prognostic", "mahalanobis"]
+
+
+def match(data: pd.DataFrame, treatment: str = "treated", covariates: list[str] | None = None,
+          *, method: str = "nearest", distance: str = "ps", exact: list[str] | None = None,
+          caliper: float | None = None, ratio: int = 1, replace: bool = False,
+          order: str = "largest", estimand: str = "ATT", random_state: int | None = None,
+          mahvars: list[str] | None = None, outcome: str | None = None,
+          cutpoints: dict | None = None, missing: str = "error") -> MatchResult:
+    """Match treated units to controls.
+
+    Conventions follow R's MatchIt (4.x) where it has the same option: the propensity
+    score is an unpenalised logistic regression (``distance="ps"``, probability scale;
+    ``"logit_ps"`` for the linear predictor); greedy matching takes treated units in
+    descending score (``order="largest"``) in rounds of one match each; the caliper is in
+    standard deviations of the distance over all units; with replacement, units are taken
+    in data order; weights are MatchIt's (controls scaled to sum to the number used).
+
+    Parameters
+    ----------
+    data : DataFrame
+    treatment : str
+        0/1 column.
+    covariates : list of str
+        Columns of the distance model (categoricals are expanded to indicators).
+    method : {"nearest", "optimal", "exact", "cem"}
+    distance : {"ps", "logit_ps", "prognostic", "mahalanobis"}
+        ``"prognostic"`` fits a Poisson model of ``outcome`` on controls only (Hansen 2008).
+    exact : list of str, optional
+        Match only within strata of these columns (e.g. the enrolment month).
+    caliper : float, optional
+        Largest allowed distance, in SDs of the distance measure.
+    ratio : int
+        Controls per treated unit.
+    replace : bool
+        Whether controls may be reused.
+    order : {"largest", "smallest", "random", "data"}
+    estimand : {"ATT", "ATC"}
+    mahvars : list of str, optional
+        Match on the Mahalanobis distance of these columns within the propensity caliper.
+    cutpoints : dict, optional
+        CEM bins per column (number of bins or cut points); Sturges' rule by default.
+    missing : {"error", "drop"}
+        Rows with missing covariates raise an error, or are dropped and counted.
+
+    Returns
+    -------
+    MatchResult
+
+    Examples
+    --------
+    >>> import evaltools as et
+    >>> rng = np.random.default_rng(0)
+    >>> df = pd.DataFrame({"x": rng.normal(size=300), "treated": rng.random(300) < 0.3})
+    >>> df["treated"] = df.treated.astype(int)
+    >>> m = et.match(df, "treated", ["x"], caliper=0.2, random_state=0)
+    >>> m.summary().loc["Matched", "Treated"] > 0
+    True
+    """
+    _check_options(method, distance, ratio, caliper, order, estimand, replace)
+    covariates = list(covariates or [])
+    data, flow = _prepare(data, treatment, covariates, exact, mahvars, outcome, missing)
+    focal = data[treatment].to_numpy() == (1 if estimand == "ATT" else 0)
+    if method in ("exact", "cem"):
+        return _subclass_match(data, treatment, covariates, focal, method, cutpoints, flow,
+                               estimand, locals())
+    score, coords = _distance(data, treatment, covariates, distance, outcome, mahvars)
+    sd = float(np.std(score, ddof=1)) if score is not None else None
+    caliper_abs = caliper * sd if caliper is not None and sd is not None else caliper
+    strata = (data[exact].groupby(exact, sort=True, dropna=False).ngroup().to_numpy()
+              if exact else np.zeros(len(data), int))
+    t_all, c_all, d_all, no_stratum = _match_strata(
+        score, coords, focal, strata, method=method, ratio=ratio, replace=replace,
+        order=order, caliper=caliper_abs, use_mahal=mahvars is not None or
+        distance == "mahalanobis", rng=np.random.default_rng(random_state))
+    options = dict(method=method, distance=distance, exact=exact, caliper=caliper,
+                   caliper_abs=caliper_abs, ratio=ratio, replace=replace,
+                   order="data" if replace else order, estimand=estimand, mahvars=mahvars)
+    return _pair_result(data, treatment, covariates, focal, score, t_all, c_all, d_all,
+                        no_stratum, replace, flow, estimand, options, random_state)
+
+
+def _check_options(method, distance, ratio, caliper, order, estimand, replace):
+    check_option(method, "method", "match", METHODS)
+    check_option(distance, "distance", "match", DISTANCES)
+    check_number(ratio, "ratio", "match", low=1, integer=True)
+    check_number(caliper, "caliper", "match", low=0, closed="neither", allow_none=True)
+    check_option(order, "order", "match", ["largest", "smallest", "random", "data"])
+    check_option(estimand, "estimand", "match", ["ATT", "ATC"])
+    check_option(replace, "replace", "match", [True, False])
+
+
+def _prepare(data, treatment, covariates, exact, mahvars, outcome, missing):
+    check_option(missing, "missing", "match", ["error", "drop"])
+    needed = [treatment, *covariates, *(exact or []), *(mahvars or [])]
+    needed += [outcome] if outcome else []
+    check_columns(data, needed, "data")
+    flow = [("treated supplied", int((data[treatment] == 1).sum())),
+            ("controls supplied", int((data[treatment] == 0).sum()))]
+    used = [c for c in dict.fromkeys(needed) if c != treatment]
+    bad = data[used].isna()
+    if bad.any().any():
+        counts = bad.sum()
+        counts = counts[counts > 0]
+        if missing == "error":
+            raise SchemaError(
+                f"Missing values in covariate(s) {dict(counts.astype(int))} at rows "
+                f"{examples(data.index[bad.any(axis=1)])}. Fix: impute them, or pass "
+                "missing='drop' to exclude those rows (counted in the flow).")
+        rows = bad.any(axis=1)
+        flow.append(("excluded: missing covariate values", int(rows.sum())))
+        data = data.loc[~rows]
+    data = data.copy()
+    data[treatment] = check_binary(data, treatment, "data")
+    return data, flow
+
+
+def _distance(data, treatment, covariates, distance, outcome, mahvars):
+    if not covariates and distance != "mahalanobis":
+        raise ParameterError("match needs covariates for the distance model.")
+    coords = None
+    if distance in ("ps", "logit_ps"):
+        p, linear = dist.propensity_score(data, treatment, covariates)
+        score = p if distance == "ps" else linear
+    elif distance == "prognostic":
+        if outcome is None:
+            raise ParameterError("distance='prognostic' needs outcome= (a count or numeric "
+                                 "column to model on the controls).")
+        score = dist.prognostic_score(data, treatment, covariates, outcome)
+    else:
+        score = None
+        coords = dist.mahalanobis_coordinates(data, treatment, covariates)
+    if mahvars is not None:
+        coords = dist.mahalanobis_coordinates(data, treatment, mahvars)
+    return score, coords
+
+
+def _treated_order(score, treated, order, rng):
+    if order == "random":
+        return rng.permutation(treated)
+    if order == "data" or score is None:
+        return treated
+    key = -score[treated] if order == "largest" else score[treated]
+    return treated[np.argsort(key, kind="stable")]
+
+
+def _match_strata(score, coords, focal, strata, *, method, ratio, replace, order, caliper,
+                  use_mahal, rng):
+    t_out, c_out, d_out, no_controls = [], [], [], []
+    for s in np.unique(strata[focal]):
+        members = strata == s
+        treated = np.flatnonzero(members & focal)
+        controls = np.flatnonzero(members & ~focal)
+        if len(controls) == 0:
+            no_controls.append(treated)
+            continue
+        ordered = _treated_order(score, treated, "data" if replace else order, rng)
+        if method == "optimal":
+            pts = coords if use_mahal else score[:, None]
+            t, c, d = optimal_match(pts, treated, controls, ratio,
+                                    None if use_mahal else caliper)
+        elif replace:
+            pts = coords if use_mahal else score[:, None]
+            t, c, d = nearest_with_replacement(pts, ordered, controls, ratio,
+                                               None if use_mahal else caliper, score,
+                                               caliper if use_mahal else None)
+        elif use_mahal:
+            t, c, d = greedy_multivariate(coords, ordered, controls, ratio, score,
+                                          caliper if score is not None else None)
+        else:
+            t, c, d = greedy_1d(score, ordered, controls, ratio, caliper)
+        t_out.append(t)
+        c_out.append(c)
+        d_out.append(d)
+    return (_concat(t_out, int), _concat(c_out, int), _concat(d_out, float),
+            _concat(no_controls, int))
+
+
+def _concat(parts: list[np.ndarray], dtype) -> np.ndarray:
+    return np.concatenate(parts).astype(dtype) if parts else np.array([], dtype)
+
+
+def _pair_result(data, treatment, covariates, focal, score, t, c, d, no_stratum, replace,
+                 flow, estimand, options, random_state):
+    n = len(data)
+    weights = pair_weights(n, t, c)
+    subclass = np.full(n, np.nan)
+    first = pd.unique(t)  # subclasses numbered in matching order, as MatchIt
+    pair_id = pd.Series(np.arange(1, len(first) + 1), index=first)
+    if not replace:
+        subclass[first] = pair_id.to_numpy()
+        subclass[c] = pair_id[t].to_numpy()
+    index = data.index.to_numpy()
+    pairs = pd.DataFrame({"subclass": pair_id[t].to_numpy(), "treated_id": index[t],
+                          "control_id": index[c], "distance": d})
+    matched_t = np.zeros(n, bool)
+    matched_t[t] = True
+    n_focal_unmatched = int((focal & ~matched_t).sum())
+    flow = flow + [("treated matched", int(matched_t.sum())),
+                   ("treated unmatched: no control in exact stratum", len(no_stratum)),
+                   ("treated unmatched: no control within caliper or none left",
+                    n_focal_unmatched - len(no_stratum)),
+                   ("controls matched (distinct)", int(len(np.unique(c))))]
+    if n_focal_unmatched == int(focal.sum()):
+        warnings.warn("No treated unit was matched (caliper too tight, or no controls in the "
+                      "strata). The result has no matched sample.", EvaltoolsWarning,
+                      stacklevel=3)
+    return MatchResult(data=data, treatment=treatment, covariates=covariates,
+                       weights=pd.Series(weights, index=data.index),
+                       subclass=pd.Series(subclass, index=data.index), pairs=pairs,
+                       distance_=None if score is None else pd.Series(score, index=data.index),
+                       flow=pd.DataFrame(flow, columns=["step", "n"]), estimand=estimand,
+                       meta=run_meta(options, random_state=random_state, flow=pd.DataFrame(
+                           flow, columns=["step", "n"])))
+
+
+def _subclass_match(data, treatment, covariates, focal, method, cutpoints, flow, estimand,
+                    args):
+    keys = data[covariates] if method == "exact" else coarsen(data, covariates, cutpoints)
+    sub = exact_subclasses(keys, focal)
+    weights = subclass_weights(sub, focal)
+    in_sub = sub >= 0
+    flow = flow + [("treated matched", int((in_sub & focal).sum())),
+                   ("treated unmatched: no control with the same (coarsened) values",
+                    int((~in_sub & focal).sum())),
+                   ("controls matched", int((in_sub & ~focal).sum()))]
+    options = dict(method=method, distance=None, exact=args["exact"], caliper=None,
+                   caliper_abs=None, ratio=None, replace=None, order=None, estimand=estimand,
+                   cutpoints=cutpoints)
+    flow_df = pd.DataFrame(flow, columns=["step", "n"])
+    return MatchResult(data=data, treatment=treatment, covariates=covariates,
+                       weights=pd.Series(weights, index=data.index),
+                       subclass=pd.Series(np.where(in_sub, sub + 1, np.nan), index=data.index),
+                       pairs=pd.DataFrame(columns=["subclass", "treated_id", "control_id",
+                                                   "distance"]),
+                       distance_=None, flow=flow_df, estimand=estimand,
+                       meta=run_meta(options, random_state=args["random_state"], flow=flow_df))

@@ -1,0 +1,38 @@
+"""Figures of a matching: propensity overlap before and after."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from ..exceptions import ParameterError
+
+__all__ = ["overlap_plot"]
+
+
+def overlap_plot(result, ax=None, bins: int = 30, **kwargs):
+    """Mirrored histograms of the distance measure: treated above, controls below, for all
+    units (light) and the matched, weighted sample (dark). Returns the Axes."""
+    if result.distance_ is None:
+        raise ParameterError("This matching has no one-dimensional distance measure (e.g. "
+                             "Mahalanobis, exact, CEM) to plot; use kind='love'.")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 4))
+    d = result.distance_.to_numpy()
+    t = result.data[result.treatment].to_numpy() == 1
+    w = result.weights.to_numpy()
+    edges = np.histogram_bin_edges(d, bins=bins)
+    for group, sign, colour in ((t, 1, "tab:orange"), (~t, -1, "tab:blue")):
+        all_h, _ = np.histogram(d[group], edges, density=True)
+        m_h, _ = np.histogram(d[group], edges, weights=w[group], density=True) if (
+            w[group].sum() > 0) else (np.zeros(len(edges) - 1), None)
+        width = np.diff(edges)
+        ax.bar(edges[:-1], sign * all_h, width, align="edge", color=colour, alpha=0.25,
+               label=f"{'treated' if sign > 0 else 'control'}, all")
+        ax.bar(edges[:-1], sign * m_h, width, align="edge", color=colour, alpha=0.8,
+               label=f"{'treated' if sign > 0 else 'control'}, matched", **kwargs)
+    ax.axhline(0, color="black", linewidth=0.8)
+    ax.set_xlabel("distance measure (e.g. propensity score)")
+    ax.set_ylabel("density (controls below zero)")
+    ax.legend(fontsize="small")
+    return ax
