@@ -4,8 +4,8 @@ Conventions (MatchIt's ``summary()`` and cobalt's ``bal.tab``): the standardised
 difference divides by a standard deviation computed once on the unweighted full sample,
 so before and after are on the same scale: the treated SD for the ATT, the control SD for
 the ATC, sqrt((var_t + var_c) / 2) for the ATE. Like MatchIt (and unlike cobalt's
-default), binary covariates are standardised too. Weighted variances use the unbiased
-weighted estimator. Categorical covariates are expanded to one row per level.
+default), binary covariates are standardised too, by sqrt(p(1 - p)). Weighted variances
+use the unbiased weighted estimator. Categorical covariates are expanded to one row per level.
 """
 
 from __future__ import annotations
@@ -66,7 +66,10 @@ def _stats(x, t, w, sd, kind):
         return [np.nan] * 6
     mt, mc = _wmean(xt, wt), _wmean(xc, wc)
     vr = _wvar(xt, wt) / _wvar(xc, wc) if kind == "continuous" else np.nan
-    ecdf_mean, ecdf_max = _ecdf_stats(xt, wt, xc, wc)
+    if kind == "binary":  # both eCDF statistics are the difference in proportions
+        ecdf_mean = ecdf_max = abs(mt - mc)
+    else:
+        ecdf_mean, ecdf_max = _ecdf_stats(xt, wt, xc, wc)
     smd = (mt - mc) / sd if sd > 0 else np.nan
     return [mt, mc, smd, vr, ecdf_mean, ecdf_max]
 
@@ -102,7 +105,9 @@ def balance_table(data: pd.DataFrame, treatment: str, covariates: list[str],
     rows = {}
     for col in x.columns:
         v = x[col].to_numpy()
-        var_t, var_c = np.var(v[t], ddof=1), np.var(v[~t], ddof=1)
+        # Binary covariates use p(1 - p), continuous the n - 1 variance, as MatchIt.
+        ddof = 0 if kinds[col] == "binary" else 1
+        var_t, var_c = np.var(v[t], ddof=ddof), np.var(v[~t], ddof=ddof)
         sd = {"ATT": np.sqrt(var_t), "ATC": np.sqrt(var_c),
               "ATE": np.sqrt((var_t + var_c) / 2)}[estimand]
         before = _stats(v, t, np.ones(len(v)), sd, kinds[col])

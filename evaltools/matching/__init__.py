@@ -5,5 +5,4 @@ index date. Conventions follow R's MatchIt where it has the same option."""
 from .api import match
 from .results import MatchResult
 
-
 __all__ = ["match", "MatchResult"]

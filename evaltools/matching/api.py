@@ -45,8 +45,10 @@ def match(data: pd.DataFrame, treatment: str = "treated", covariates: list[str] 
     covariates : list of str
         Columns of the distance model (categoricals are expanded to indicators).
     method : {"nearest", "optimal", "exact", "cem"}
-    distance : {"ps", "logit_ps", "prognostic", "mahalanobis"}
+    distance : {"ps", "logit_ps", "prognostic", "mahalanobis"} or array
         ``"prognostic"`` fits a Poisson model of ``outcome`` on controls only (Hansen 2008).
+        An array (or Series aligned with ``data``) is used as the distance measure itself,
+        as MatchIt accepts a numeric ``distance``.
     exact : list of str, optional
         Match only within strata of these columns (e.g. the enrolment month).
     caliper : float, optional
@@ -93,8 +95,9 @@ def match(data: pd.DataFrame, treatment: str = "treated", covariates: list[str] 
     t_all, c_all, d_all, no_stratum = _match_strata(
         score, coords, focal, strata, method=method, ratio=ratio, replace=replace,
         order=order, caliper=caliper_abs, use_mahal=mahvars is not None or
-        distance == "mahalanobis", rng=np.random.default_rng(random_state))
-    options = dict(method=method, distance=distance, exact=exact, caliper=caliper,
+        (isinstance(distance, str) and distance == "mahalanobis"),
+        rng=np.random.default_rng(random_state))
+    options = dict(method=method, distance=distance if isinstance(distance, str) else "supplied", exact=exact, caliper=caliper,
                    caliper_abs=caliper_abs, ratio=ratio, replace=replace,
                    order="data" if replace else order, estimand=estimand, mahvars=mahvars)
     return _pair_result(data, treatment, covariates, focal, score, t_all, c_all, d_all,
@@ -103,7 +106,8 @@ def match(data: pd.DataFrame, treatment: str = "treated", covariates: list[str] 
 
 def _check_options(method, distance, ratio, caliper, order, estimand, replace):
     check_option(method, "method", "match", METHODS)
-    check_option(distance, "distance", "match", DISTANCES)
+    if isinstance(distance, str):
+        check_option(distance, "distance", "match", DISTANCES)
     check_number(ratio, "ratio", "match", low=1, integer=True)
     check_number(caliper, "caliper", "match", low=0, closed="neither", allow_none=True)
     check_option(order, "order", "match", ["largest", "smallest", "random", "data"])
@@ -125,7 +129,7 @@ def _prepare(data, treatment, covariates, exact, mahvars, outcome, missing):
         counts = counts[counts > 0]
         if missing == "error":
             raise SchemaError(
-                f"Missing values in covariate(s) {dict(counts.astype(int))} at rows "
+                f"Missing values in covariate(s) { {k: int(v) for k, v in counts.items()} } at rows "
                 f"{examples(data.index[bad.any(axis=1)])}. Fix: impute them, or pass "
                 "missing='drop' to exclude those rows (counted in the flow).")
         rows = bad.any(axis=1)
@@ -137,6 +141,14 @@ def _prepare(data, treatment, covariates, exact, mahvars, outcome, missing):
 
 
 def _distance(data, treatment, covariates, distance, outcome, mahvars):
+    if not isinstance(distance, str):
+        score = np.asarray(distance, float)
+        if score.shape != (len(data),) or np.isnan(score).any():
+            raise ParameterError(f"A supplied distance must be one finite number per row of "
+                                 f"data ({len(data)}); got shape {score.shape}.")
+        coords = None if mahvars is None else dist.mahalanobis_coordinates(data, treatment,
+                                                                         mahvars)
+        return score, coords
     if not covariates and distance != "mahalanobis":
         raise ParameterError("match needs covariates for the distance model.")
     coords = None
