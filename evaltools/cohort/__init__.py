@@ -8,9 +8,9 @@ covariates, and a flow table counting every exclusion.
 from .measures import STANDARD_MEASURES, Measure
 from .panel import build_panel
 from .periods import Period, add_months
-from .prior import prior_use
+from .prior import SortedEvents, prior_use
 from .results import PanelResult
 from .schema import check_tables
 
 __all__ = ["Measure", "STANDARD_MEASURES", "build_panel", "prior_use", "PanelResult", "Period", "check_tables",
-           "add_months"]
+           "add_months", "SortedEvents"]

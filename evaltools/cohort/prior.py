@@ -15,7 +15,7 @@ from .panel import _run, read_events
 from .periods import Period, add_months
 from .schema import check_events, check_persons, to_days
 
-__all__ = ["prior_use"]
+__all__ = ["prior_use", "SortedEvents"]
 
 
 def prior_use(persons: pd.DataFrame, events: pd.DataFrame | str | Path, *,
@@ -75,44 +75,76 @@ def prior_use(persons: pd.DataFrame, events: pd.DataFrame | str | Path, *,
     return out
 
 
-def _prior_sorted(units: pd.DataFrame, events: pd.DataFrame, *, measures, months, id_col,
-                  index_col, event_date_col) -> pd.DataFrame:
-    """Window sums from per-person cumulative sums over events sorted by (person, date)."""
-    check_measures(measures, list(events.columns), {id_col})
-    check_events(events, id_col=id_col, event_date_col=event_date_col,
-                 value_cols={m.value for m in measures.values() if m.value})
-    if not len(events):
-        return pd.DataFrame({f"prior_{name}": np.zeros(len(units), np.int64 if m.agg == "count"
-                                                      else np.float64)
-                             for name, m in measures.items()})
-    codes, _ = pd.factorize(pd.concat([events[id_col], units[id_col]], ignore_index=True))
-    event_code, unit_code = codes[:len(events)], codes[len(events):]
-    event_day = to_days(events, event_date_col, "events", id_col).astype(np.int64)
-    index_day = to_days(units, index_col, "persons", id_col)
-    from_day = add_months(index_day, -months).astype(np.int64)
+class SortedEvents:
+    """Events sorted once by (person, date) with per-person running totals of each
+    measure, answering "how much of each measure in [from, to) for this person" by binary
+    search. Build it once and query it for many sets of (pseudo) index dates, as risk-set
+    matching does period after period.
+
+    Examples
+    --------
+    >>> import evaltools as et
+    >>> persons, events = et.datasets.popp_synthetic(n_participants=20, n_pool=100, seed=1)
+    >>> index = SortedEvents(events, et.cohort.STANDARD_MEASURES)
+    >>> prior = index.prior(persons.person_id, np.datetime64("2006-04-01"), months=12)
+    >>> len(prior) == len(persons)
+    True
+    """
 
     # One sortable key per (person, day): person code in the high bits, day in the low.
-    shift, offset = np.int64(1 << 24), np.int64(1 << 23)
-    keys = event_code * shift + event_day + offset
-    order = np.argsort(keys, kind="stable")
-    keys = keys[order]
-    hi = np.searchsorted(keys, unit_code * shift + index_day.astype(np.int64) + offset) - 1
-    lo = np.searchsorted(keys, unit_code * shift + from_day + offset) - 1
-    sorted_code = event_code[order]
+    _SHIFT, _OFFSET = np.int64(1 << 24), np.int64(1 << 23)
 
-    def at(running: np.ndarray, pos: np.ndarray) -> np.ndarray:
-        """Running total at pos if that event is the unit's person's, else 0."""
+    def __init__(self, events: pd.DataFrame, measures: dict[str, Measure], *,
+                 id_col: str = "person_id", event_date_col: str = "event_date"):
+        check_measures(measures, list(events.columns), {id_col})
+        check_events(events, id_col=id_col, event_date_col=event_date_col,
+                     value_cols={m.value for m in measures.values() if m.value})
+        self.measures = measures
+        self._codes = pd.Index(pd.unique(events[id_col]))
+        code = self._codes.get_indexer(events[id_col])
+        day = to_days(events, event_date_col, "events", id_col).astype(np.int64)
+        keys = code * self._SHIFT + day + self._OFFSET
+        order = np.argsort(keys, kind="stable")
+        self._keys, self._code = keys[order], code[order]
+        contributions = evaluate_measures(events, measures)
+        self._running = {
+            name: pd.Series(contributions[name].to_numpy()[order]).groupby(self._code)
+            .cumsum().to_numpy() for name in measures}
+
+    def window(self, person_ids, start, stop) -> pd.DataFrame:
+        """Totals of each measure over days [start, stop) (datetime64, broadcastable)."""
+        code = self._codes.get_indexer(np.asarray(person_ids))
+        start = np.broadcast_to(np.asarray(start, dtype="M8[D]"), code.shape)
+        stop = np.broadcast_to(np.asarray(stop, dtype="M8[D]"), code.shape)
+        base = code * self._SHIFT + self._OFFSET
+        hi = np.searchsorted(self._keys, base + stop.astype(np.int64)) - 1
+        lo = np.searchsorted(self._keys, base + start.astype(np.int64)) - 1
+        out = {}
+        for name, measure in self.measures.items():
+            total = self._at(name, hi, code) - self._at(name, lo, code)
+            out[f"prior_{name}"] = total.astype(np.int64 if measure.agg == "count"
+                                                else np.float64)
+        return pd.DataFrame(out)
+
+    def prior(self, person_ids, index_dates, months: int = 12) -> pd.DataFrame:
+        """Totals over the ``months`` calendar months before each index date."""
+        index_dates = np.asarray(index_dates, dtype="M8[D]")
+        return self.window(person_ids, add_months(index_dates, -months), index_dates)
+
+    def _at(self, name: str, pos: np.ndarray, code: np.ndarray) -> np.ndarray:
+        """Running total at pos if that event is the person's own, else 0."""
+        if not len(self._keys):
+            return np.zeros(len(pos))
         safe = np.clip(pos, 0, None)
-        return np.where((pos >= 0) & (sorted_code[safe] == unit_code), running[safe], 0)
+        mine = (pos >= 0) & (code >= 0) & (self._code[safe] == code)
+        return np.where(mine, self._running[name][safe], 0)
 
-    out = {}
-    contributions = evaluate_measures(events, measures)
-    for name, measure in measures.items():
-        values = contributions[name].to_numpy()[order]
-        running = pd.Series(values).groupby(sorted_code).cumsum().to_numpy()
-        total = at(running, hi) - at(running, lo)
-        out[f"prior_{name}"] = total.astype(np.int64 if measure.agg == "count" else np.float64)
-    return pd.DataFrame(out)
+
+def _prior_sorted(units: pd.DataFrame, events: pd.DataFrame, *, measures, months, id_col,
+                  index_col, event_date_col) -> pd.DataFrame:
+    index = SortedEvents(events, measures, id_col=id_col, event_date_col=event_date_col)
+    return index.prior(units[id_col].to_numpy(),
+                       to_days(units, index_col, "persons", id_col), months)
 
 
 def _warn_short_look_back(units, events, months, span, id_col, index_col, event_date_col):

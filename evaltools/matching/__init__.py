@@ -4,5 +4,6 @@ index date. Conventions follow R's MatchIt where it has the same option."""
 
 from .api import match
 from .results import MatchResult
+from .riskset import match_risk_set
 
-__all__ = ["match", "MatchResult"]
+__all__ = ["match", "MatchResult", "match_risk_set"]

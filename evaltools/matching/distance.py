@@ -23,8 +23,9 @@ def design_matrix(data: pd.DataFrame, covariates: list[str]) -> pd.DataFrame:
     if constant:
         raise SchemaError(f"Covariate(s) {constant} are constant in the data, so they cannot "
                           "inform matching. Fix: remove them from covariates.")
-    duplicated = x.T.duplicated()
-    if duplicated.any():
+    _, first = np.unique(x.to_numpy().T, axis=0, return_index=True)
+    duplicated = np.setdiff1d(np.arange(x.shape[1]), first)
+    if len(duplicated):
         raise SchemaError(f"Covariate(s) {list(x.columns[duplicated])} duplicate other "
                           "covariates exactly. Fix: keep one of each.")
     return x
@@ -71,7 +72,7 @@ def mahalanobis_coordinates(data: pd.DataFrame, treatment: str, covariates: list
     pooled within-group covariance matrix."""
     x = design_matrix(data, covariates).to_numpy()
     t = data[treatment].to_numpy() == 1
-    pooled = ((t.sum() - 1) * np.cov(x[t], rowvar=False)
-              + ((~t).sum() - 1) * np.cov(x[~t], rowvar=False)) / (len(x) - 2)
+    centred = x - np.where(t[:, None], x[t].mean(axis=0), x[~t].mean(axis=0))
+    pooled = centred.T @ centred / max(len(x) - 2, 1)
     chol = np.linalg.cholesky(np.atleast_2d(pooled))
     return np.linalg.solve(chol, x.T).T

@@ -1,0 +1,207 @@
+"""Risk-set (sequential) matching for cohorts where only participants have an index date.
+
+The design of the Nuffield Trust's POPP evaluation: each participant enrolled in period
+``p`` (a calendar month by default) is compared with people who, at the start of ``p``,
+were alive, registered, not enrolled, and not already used as a control. Their
+covariates are taken as they were then: prior use is counted over the months before the
+start of ``p`` (participants: before their own index date). Matching runs within each
+period, so participant and control are followed over the same calendar months; the
+matched control inherits the participant's index date as a pseudo index date, so the same
+panel and difference-in-differences code serves both.
+
+Candidates are built one period at a time: a pool of a million people over 24 months is
+never held as 24 million rows at once.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+from tqdm.auto import tqdm
+
+from .._shared import run_meta
+from ..cohort.measures import STANDARD_MEASURES
+from ..cohort.prior import SortedEvents
+from ..cohort.schema import to_days
+from ..exceptions import EvaltoolsWarning, SchemaError
+from ..validation import check_binary, check_columns, check_number, check_option
+from .api import match
+from .results import MatchResult
+
+__all__ = ["match_risk_set"]
+
+
+def match_risk_set(persons: pd.DataFrame, events: pd.DataFrame, *, covariates: list[str],
+                   prior_measures: dict | None = None, prior_months: int = 12,
+                   treatment: str = "treated", id_col: str = "person_id",
+                   index_col: str = "index_date", event_date_col: str = "event_date",
+                   death_col: str | None = "death_date", end_col: str | None = "end_date",
+                   exact: list[str] | None = None, distance: str = "ps",
+                   caliper: float | None = 0.2, ratio: int = 1, replace: bool = False,
+                   order: str = "largest", max_before_rows: int = 200_000,
+                   random_state: int | None = None, progress: bool = True) -> MatchResult:
+    """Match participants to controls offered at each participant's enrolment month.
+
+    Parameters
+    ----------
+    persons : DataFrame
+        Participants (``treatment`` 1, with ``index_col``) and the pool (``treatment`` 0).
+    events : DataFrame
+        Hospital events, for prior-use covariates.
+    covariates : list of str
+        Person-level covariates (age, sex, deprivation, diagnoses, risk score...).
+    prior_measures : dict of {name: Measure}
+        Prior use over ``prior_months`` months, added as ``prior_<name>`` covariates
+        (default: emergency and elective admissions, outpatient attendances, A&E visits,
+        bed days).
+    exact, distance, caliper, ratio, replace, order
+        As in :func:`evaltools.match`, applied within each enrolment month. The propensity
+        model is fitted within each month; the caliper is in SDs of that month's distance.
+    max_before_rows : int
+        Cap on the candidate rows kept (a random sample) for the "before" balance.
+
+    Returns
+    -------
+    MatchResult
+        ``matched_data`` has one row per matched participant and control with
+        ``match_id`` (unique), ``period``, the (pseudo) ``index_col``, the prior-use
+        covariates, ``weights`` and ``subclass``; a control matched twice (with
+        replacement) has two rows.
+
+    Examples
+    --------
+    >>> import evaltools as et
+    >>> persons, events = et.datasets.popp_synthetic(n_participants=60, n_pool=2000, seed=1)
+    >>> m = et.matching.match_risk_set(persons, events, covariates=["age", "risk_score"],
+    ...                                progress=False, random_state=0)
+    >>> int(m.summary().loc["Matched", "Treated"]) > 0
+    True
+    """
+    check_option(order, "order", "match_risk_set", ["largest", "smallest", "random", "data"])
+    check_number(prior_months, "prior_months", "match_risk_set", low=1, integer=True)
+    measures = prior_measures or {k: v for k, v in STANDARD_MEASURES.items() if k != "cost"}
+    check_columns(persons, [id_col, treatment, index_col, *covariates, *(exact or [])],
+                  "persons")
+    persons = persons.assign(**{treatment: check_binary(persons, treatment, "persons")})
+    index = to_days(persons, index_col, "persons", id_col)
+    treated = persons[treatment].to_numpy() == 1
+    if np.isnat(index[treated]).any():
+        raise SchemaError(f"{int(np.isnat(index[treated]).sum())} participant(s) have no "
+                          f"'{index_col}'. Fix: give every participant an enrolment date.")
+    ends = _observation_ends(persons, id_col, death_col, end_col)
+    sorted_events = SortedEvents(events, measures, id_col=id_col, event_date_col=event_date_col)
+    period = index.astype("M8[M]")
+    rng = np.random.default_rng(random_state)
+    used = np.zeros(len(persons), bool)
+    parts, before, flow, offset = [], [], [], 0
+    for p in tqdm(np.unique(period[treated]), desc="risk sets", disable=not progress):
+        start = p.astype("M8[D]")
+        offered = ~treated & ~used & (ends >= start)
+        rows = _candidates(persons, treated & (period == p), offered, index, start,
+                           sorted_events, prior_months, id_col, index_col)
+        rows["period"] = str(p)
+        rows["match_id"] = offset + np.arange(len(rows))
+        offset += len(rows)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", EvaltoolsWarning)
+            m = match(rows, treatment, covariates + list(_prior_names(measures)),
+                      exact=exact, distance=distance, caliper=caliper, ratio=ratio,
+                      replace=replace, order=order, random_state=rng.integers(2**31))
+        parts.append(_matched_rows(m, rows, p, treatment, index_col))
+        before.append(rows)
+        flow.append(_period_flow(m, p, int(offered.sum())))
+        if not replace:
+            used[rows.loc[m.pairs.control_id, "_row"].to_numpy()] = True
+    return _combine(parts, before, flow, (treatment, id_col, index_col), covariates, measures,
+                    rng, max_before_rows, dict(exact=exact, distance=distance, caliper=caliper,
+                                          ratio=ratio, replace=replace, order=order,
+                                          prior_months=prior_months, method="risk-set nearest"),
+                    random_state)
+
+
+def _prior_names(measures):
+    return [f"prior_{k}" for k in measures]
+
+
+def _observation_ends(persons, id_col, death_col, end_col):
+    """Last day each person is observed (alive and registered); far future if unknown."""
+    ends = np.full(len(persons), np.datetime64("9999-12-31", "D"))
+    for col in (death_col, end_col):
+        if col and col in persons.columns:
+            d = to_days(persons, col, "persons", id_col)
+            ends = np.where(np.isnat(d), ends, np.minimum(ends, d))
+    return ends
+
+
+def _candidates(persons, participants, offered, index, start, sorted_events, months, id_col,
+                index_col):
+    """This period's rows: its participants (own index date) and offered controls (the
+    period's first day), with prior use as of those dates."""
+    pick = np.flatnonzero(participants | offered)
+    rows = persons.iloc[pick].copy()
+    rows["_row"] = pick
+    rows[index_col] = np.where(participants[pick], index[pick], start).astype("M8[us]")
+    prior = sorted_events.prior(rows[id_col].to_numpy(), rows[index_col].to_numpy(), months)
+    prior.index = rows.index
+    return pd.concat([rows, prior], axis=1).reset_index(drop=True)
+
+
+def _matched_rows(m, rows, period, treatment, index_col):
+    """match_id, pseudo index date, weight and subclass of this period's matched rows."""
+    md = m.matched_data
+    # Controls take the index date of the (first) participant they stand in for.
+    first_treated = m.pairs.drop_duplicates("control_id").set_index("control_id")["treated_id"]
+    is_control = (md[treatment] == 0).to_numpy()
+    index = rows.loc[md.index, index_col].to_numpy().copy()
+    index[is_control] = rows.loc[first_treated[md.index[is_control]].to_numpy(),
+                                 index_col].to_numpy()
+    return pd.DataFrame({"match_id": md["match_id"].to_numpy(), "pseudo_index": index,
+                         "weights": md["weights"].to_numpy(),
+                         "subclass": [f"{period}:{int(s)}" if s == s else None
+                                      for s in md["subclass"]]})
+
+
+def _period_flow(m, period, offered):
+    f = m.flow.set_index("step")["n"]
+    return {"period": str(period), "participants": int(f["treated supplied"]),
+            "controls offered": offered, "participants matched": int(f["treated matched"]),
+            "controls matched": int(f["controls matched (distinct)"])}
+
+
+def _combine(parts, before, flow, keys, covariates, measures, rng, cap, options,
+             random_state):
+    treatment, id_col, index_col = keys
+    matched = pd.concat(parts, ignore_index=True).set_index("match_id")
+    data = pd.concat(before, ignore_index=True)
+    is_matched = data["match_id"].isin(matched.index).to_numpy()
+    controls = np.flatnonzero((data[treatment].to_numpy() == 0) & ~is_matched)
+    if len(controls) > cap:  # a random sample of unmatched candidate rows for "before"
+        drop = np.setdiff1d(controls, rng.choice(controls, cap, replace=False))
+        data = data.drop(index=data.index[drop]).reset_index(drop=True)
+        is_matched = data["match_id"].isin(matched.index).to_numpy()
+    ids = data.loc[is_matched, "match_id"]
+    data.loc[is_matched, index_col] = matched.loc[ids, "pseudo_index"].to_numpy()
+    weights = np.zeros(len(data))
+    weights[is_matched] = matched.loc[ids, "weights"].to_numpy()
+    subclass = pd.Series(None, index=data.index, dtype=object)
+    subclass[is_matched] = matched.loc[ids, "subclass"].to_numpy()
+    by_period = pd.DataFrame(flow)
+    totals = by_period.drop(columns="period").sum()
+    flow_df = pd.DataFrame({"step": [
+        "participants supplied", "participants matched", "participants unmatched",
+        "control offers (control x period)", "controls matched"],
+        "n": [int(totals["participants"]), int(totals["participants matched"]),
+              int(totals["participants"] - totals["participants matched"]),
+              int(totals["controls offered"]), int(totals["controls matched"])]})
+    pairs = data.loc[is_matched, ["match_id", id_col, treatment, "period"]].assign(
+        subclass=subclass[is_matched].to_numpy())
+    result = MatchResult(data=data, treatment=treatment,
+                         covariates=covariates + _prior_names(measures),
+                         weights=pd.Series(weights, index=data.index), subclass=subclass,
+                         pairs=pairs.reset_index(drop=True), distance_=None, flow=flow_df,
+                         estimand="ATT",
+                         meta=run_meta(options, random_state=random_state, flow=flow_df))
+    result.flow_by_period = by_period
+    return result

@@ -1,0 +1,77 @@
+"""Risk-set matching: who is offered when, prior use as of the offer, pseudo index dates."""
+
+import pandas as pd
+import pytest
+
+import evaltools as et
+
+MEASURES = {"emergency": et.cohort.Measure("setting == 'inpatient' and method == 'emergency'")}
+
+
+@pytest.fixture
+def small():
+    persons = pd.DataFrame({
+        "person_id": [1, 2, 10, 11, 12, 13],
+        "treated": [1, 1, 0, 0, 0, 0],
+        "index_date": pd.to_datetime(["2020-03-10", "2020-05-20", None, None, None, None]),
+        "age": [80, 70, 79, 71, 75, 70],
+        "death_date": pd.to_datetime([None, None, None, None, None, "2020-04-30"]),
+    })
+    events = pd.DataFrame({
+        "person_id": [1, 10, 10, 11, 2],
+        "event_date": pd.to_datetime(["2020-01-05", "2020-02-20", "2020-03-05", "2020-04-01",
+                                      "2020-04-10"]),
+        "setting": "inpatient", "method": "emergency"})
+    return persons, events
+
+
+def test_hand_case(small):
+    persons, events = small
+    m = et.matching.match_risk_set(persons, events, covariates=["age"],
+                                   prior_measures=MEASURES, prior_months=3, distance=
+                                   "mahalanobis", caliper=None, progress=False)
+    md = m.matched_data.set_index("person_id")
+    # March: participant 1 (80) is offered 10, 11, 12, 13; 10 (79) is nearest on age and
+    # prior use (prior use of 10 as of 1 March: the 20 February stay = 1).
+    assert md.loc[10, "period"] == "2020-03" and md.loc[10, "prior_emergency"] == 1
+    assert md.loc[10, "index_date"] == pd.Timestamp("2020-03-10")  # participant's date
+    assert md.loc[1, "prior_emergency"] == 1  # 5 January, within 3 months of 10 March
+    # May: participant 2 (70, one stay on 10 April). 10 is used, 13 died in April: offered
+    # 11 and 12; 11 (71, its 1 April stay counts as prior use as of 1 May) is nearest.
+    assert md.loc[11, "period"] == "2020-05" and md.loc[11, "prior_emergency"] == 1
+    assert md.loc[11, "index_date"] == pd.Timestamp("2020-05-20")
+    assert 13 not in md.index
+    offered = m.flow_by_period.set_index("period")["controls offered"]
+    assert offered.to_dict() == {"2020-03": 4, "2020-05": 2}
+
+
+def test_on_synthetic_cohort():
+    persons, events = et.datasets.popp_synthetic(n_participants=150, n_pool=3000, seed=2)
+    m = et.matching.match_risk_set(
+        persons, events, covariates=["age", "sex", "imd_quintile", "risk_score"],
+        progress=False, random_state=0)
+    md = m.matched_data
+    controls, treated = md[md.treated == 0], md[md.treated == 1]
+    assert controls.person_id.is_unique  # without replacement: nobody used twice
+    # Every control was alive and registered at the start of its enrolment month.
+    start = pd.to_datetime(controls.period)
+    alive = controls.person_id.map(persons.set_index("person_id").death_date)
+    assert not (alive < start).any()
+    # Pairs share their enrolment month and index date.
+    pairs = md.groupby("subclass").agg(n=("treated", "size"), t=("treated", "sum"),
+                                       dates=("index_date", "nunique"))
+    assert (pairs.n == 2).all() and (pairs.t == 1).all() and (pairs.dates == 1).all()
+    assert set(treated.person_id) <= set(persons.person_id[persons.treated == 1])
+    flow = m.flow.set_index("step")["n"]
+    assert flow["participants matched"] + flow["participants unmatched"] == 150
+    bal = m.balance().table
+    assert (bal["smd_after"].abs() < bal["smd_before"].abs()).sum() >= len(bal) - 2
+
+
+def test_with_replacement_controls_may_recur():
+    persons, events = et.datasets.popp_synthetic(n_participants=100, n_pool=300, seed=3)
+    m = et.matching.match_risk_set(persons, events, covariates=["age", "risk_score"],
+                                   replace=True, caliper=None, progress=False)
+    md = m.matched_data
+    assert md.match_id.is_unique
+    assert md[md.treated == 1].shape[0] == 100
