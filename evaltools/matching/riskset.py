@@ -34,7 +34,7 @@ __all__ = ["match_risk_set"]
 
 
 def match_risk_set(persons: pd.DataFrame, events: pd.DataFrame, *, covariates: list[str],
-                   prior_measures: dict | None = None, prior_months: int = 12,
+                   prior_measures: dict | None = None, prior_months: int | list[int] = 12,
                    treatment: str = "treated", id_col: str = "person_id",
                    index_col: str = "index_date", event_date_col: str = "event_date",
                    death_col: str | None = "death_date", end_col: str | None = "end_date",
@@ -55,7 +55,9 @@ def match_risk_set(persons: pd.DataFrame, events: pd.DataFrame, *, covariates: l
     prior_measures : dict of {name: Measure}
         Prior use over ``prior_months`` months, added as ``prior_<name>`` covariates
         (default: emergency and elective admissions, outpatient attendances, A&E visits,
-        bed days).
+        bed days). Several windows, e.g. ``prior_months=[3, 12]``, add
+        ``prior3_<name>`` and ``prior12_<name>``: recent use matters most when services
+        pick people at a peak.
     exact, distance, caliper, ratio, replace, order
         As in :func:`evaltools.match`, applied within each enrolment month. The propensity
         model is fitted within each month; the caliper is in SDs of that month's distance.
@@ -80,7 +82,9 @@ def match_risk_set(persons: pd.DataFrame, events: pd.DataFrame, *, covariates: l
     True
     """
     check_option(order, "order", "match_risk_set", ["largest", "smallest", "random", "data"])
-    check_number(prior_months, "prior_months", "match_risk_set", low=1, integer=True)
+    windows = [prior_months] if np.ndim(prior_months) == 0 else list(prior_months)
+    for months in windows:
+        check_number(months, "prior_months", "match_risk_set", low=1, integer=True)
     measures = prior_measures or {k: v for k, v in STANDARD_MEASURES.items() if k != "cost"}
     check_columns(persons, [id_col, treatment, index_col, *covariates, *(exact or [])],
                   "persons")
@@ -100,13 +104,13 @@ def match_risk_set(persons: pd.DataFrame, events: pd.DataFrame, *, covariates: l
         start = p.astype("M8[D]")
         offered = ~treated & ~used & (ends >= start)
         rows = _candidates(persons, treated & (period == p), offered, index, start,
-                           sorted_events, prior_months, id_col, index_col)
+                           sorted_events, windows, id_col, index_col)
         rows["period"] = str(p)
         rows["match_id"] = offset + np.arange(len(rows))
         offset += len(rows)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", EvaltoolsWarning)
-            m = match(rows, treatment, covariates + list(_prior_names(measures)),
+            m = match(rows, treatment, covariates + _prior_names(measures, windows),
                       exact=exact, distance=distance, caliper=caliper, ratio=ratio,
                       replace=replace, order=order, random_state=rng.integers(2**31))
         parts.append(_matched_rows(m, rows, p, treatment, index_col))
@@ -114,15 +118,18 @@ def match_risk_set(persons: pd.DataFrame, events: pd.DataFrame, *, covariates: l
         flow.append(_period_flow(m, p, int(offered.sum())))
         if not replace:
             used[rows.loc[m.pairs.control_id, "_row"].to_numpy()] = True
-    return _combine(parts, before, flow, (treatment, id_col, index_col), covariates, measures,
-                    rng, max_before_rows, dict(exact=exact, distance=distance, caliper=caliper,
+    return _combine(parts, before, flow, (treatment, id_col, index_col),
+                    covariates + _prior_names(measures, windows), rng, max_before_rows, dict(exact=exact, distance=distance, caliper=caliper,
                                           ratio=ratio, replace=replace, order=order,
                                           prior_months=prior_months, method="risk-set nearest"),
                     random_state)
 
 
-def _prior_names(measures):
-    return [f"prior_{k}" for k in measures]
+def _prior_names(measures, windows):
+    """``prior_<measure>`` for one look-back window, ``prior<months>_<measure>`` for several."""
+    if len(windows) == 1:
+        return [f"prior_{k}" for k in measures]
+    return [f"prior{m}_{k}" for m in windows for k in measures]
 
 
 def _observation_ends(persons, id_col, death_col, end_col):
@@ -135,7 +142,7 @@ def _observation_ends(persons, id_col, death_col, end_col):
     return ends
 
 
-def _candidates(persons, participants, offered, index, start, sorted_events, months, id_col,
+def _candidates(persons, participants, offered, index, start, sorted_events, windows, id_col,
                 index_col):
     """This period's rows: its participants (own index date) and offered controls (the
     period's first day), with prior use as of those dates."""
@@ -143,9 +150,14 @@ def _candidates(persons, participants, offered, index, start, sorted_events, mon
     rows = persons.iloc[pick].copy()
     rows["_row"] = pick
     rows[index_col] = np.where(participants[pick], index[pick], start).astype("M8[us]")
-    prior = sorted_events.prior(rows[id_col].to_numpy(), rows[index_col].to_numpy(), months)
-    prior.index = rows.index
-    return pd.concat([rows, prior], axis=1).reset_index(drop=True)
+    priors = []
+    for months in windows:
+        prior = sorted_events.prior(rows[id_col].to_numpy(), rows[index_col].to_numpy(), months)
+        if len(windows) > 1:
+            prior.columns = [c.replace("prior_", f"prior{months}_", 1) for c in prior.columns]
+        prior.index = rows.index
+        priors.append(prior)
+    return pd.concat([rows, *priors], axis=1).reset_index(drop=True)
 
 
 def _matched_rows(m, rows, period, treatment, index_col):
@@ -170,8 +182,7 @@ def _period_flow(m, period, offered):
             "controls matched": int(f["controls matched (distinct)"])}
 
 
-def _combine(parts, before, flow, keys, covariates, measures, rng, cap, options,
-             random_state):
+def _combine(parts, before, flow, keys, covariates, rng, cap, options, random_state):
     treatment, id_col, index_col = keys
     matched = pd.concat(parts, ignore_index=True).set_index("match_id")
     data = pd.concat(before, ignore_index=True)
@@ -197,8 +208,7 @@ def _combine(parts, before, flow, keys, covariates, measures, rng, cap, options,
               int(totals["controls offered"]), int(totals["controls matched"])]})
     pairs = data.loc[is_matched, ["match_id", id_col, treatment, "period"]].assign(
         subclass=subclass[is_matched].to_numpy())
-    result = MatchResult(data=data, treatment=treatment,
-                         covariates=covariates + _prior_names(measures),
+    result = MatchResult(data=data, treatment=treatment, covariates=covariates,
                          weights=pd.Series(weights, index=data.index), subclass=subclass,
                          pairs=pairs.reset_index(drop=True), distance_=None, flow=flow_df,
                          estimand="ATT",
