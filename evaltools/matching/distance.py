@@ -54,7 +54,7 @@ def propensity_score(data: pd.DataFrame, treatment: str, covariates: list[str]
     p = 1 / (1 + np.exp(-linear))
     troubled = any(issubclass(w.category, (SklearnConvergenceWarning, LinAlgWarning))
                    for w in caught)
-    if troubled or p.min() < 1e-8 or p.max() > 1 - 1e-8:
+    if troubled or np.abs(linear).max() > 20:  # |logit| > 20: p within 2e-9 of 0 or 1
         warnings.warn("The propensity model shows (quasi-)complete separation: some covariate "
                       "values occur only among treated or only among controls, so scores near "
                       "0 or 1 cannot be matched well. Consider coarser covariates, exact "
