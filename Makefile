@@ -32,6 +32,7 @@ test: lint
 
 benchmark: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/bench_panel.py
+	$(BIN)/python benchmarks/bench_matching.py
 
 data: $(VENV)/.installed
 	$(BIN)/python data_samples/make_samples.py

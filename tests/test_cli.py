@@ -35,8 +35,8 @@ def test_unknown_notebook_names_the_templates():
 
 def test_run_with_parameters(tmp_path, capsys):
     out = tmp_path / "r.html"
-    assert main(["run", "popp_matched_evaluation", "-p", "months_before", "12",
-                 "-p", "engine", "duckdb", "-o", str(out)]) == 0
+    assert main(["run", "regression_to_the_mean", "-p", "threshold", "3",
+                 "-p", "measure", "ae_visits", "-o", str(out)]) == 0
     assert "Report written to" in capsys.readouterr().out
     executed = out.with_suffix(".ipynb").read_text()
-    assert '"months_before = 12\\n"' in executed or "months_before = 12" in executed
+    assert "threshold = 3" in executed and 'measure = \\"ae_visits\\"' in executed
