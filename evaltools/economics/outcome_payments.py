@@ -1,0 +1,116 @@
+"""Outcome-payment schedules for outcomes contracts (social impact bonds)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from .._shared import ResultMixin, run_meta
+from ..exceptions import ParameterError
+from ..validation import check_number, check_option
+from .discounting import GREEN_BOOK_RATE, present_value
+
+__all__ = ["outcome_payments", "OutcomePayments"]
+
+
+@dataclass(repr=False)
+class OutcomePayments(ResultMixin):
+    """Period-by-period outcomes, payments and the commissioner's and investor's cash."""
+
+    schedule: pd.DataFrame
+    meta: dict[str, Any] = field(default_factory=dict)
+    _title = "Outcome payments"
+
+    def summary(self) -> pd.DataFrame:
+        s = self.schedule
+        rate = self.meta["options"]["rate"]
+        return pd.DataFrame({"value": {
+            "outcomes paid for": s["payable outcomes"].sum(),
+            "total payments": s["payment"].sum(),
+            "payments capped away": s["capped"].sum(),
+            "investor net (present value)": present_value(s["investor cash"], rate),
+            "investor multiple (payments / service cost)": (s["payment"].sum()
+                                                           / s["service cost"].sum()),
+            "commissioner net (present value)": present_value(s["commissioner cash"], rate)}})
+
+    def _notes(self) -> list[str]:
+        o = self.meta["options"]
+        return [f"Tariff {o['tariff']} per outcome against a {o['baseline_kind']} baseline; "
+                f"caps: per person {o['cap_per_person']}, total {o['cap_total']}; payments "
+                f"{o['lag']} period(s) after the outcome.",
+                "A baseline that ignores regression to the mean pays for falls that would "
+                "have happened anyway; a matched-comparison baseline does not."]
+
+    def plot(self, ax=None, **kwargs):
+        """Payments per period and the investor's cumulative position."""
+        if ax is None:
+            _, ax = plt.subplots(figsize=(7, 4))
+        s = self.schedule
+        ax.bar(s.index, s["payment"], label="outcome payment", **kwargs)
+        ax.plot(s.index, s["investor cash"].cumsum(), color="black", marker="o",
+                label="investor, cumulative")
+        ax.axhline(0, color="grey", linewidth=0.8)
+        ax.set_xlabel("period")
+        ax.set_ylabel("GBP")
+        ax.legend()
+        return ax
+
+
+def outcome_payments(outcomes, baseline, *, tariff: float, service_cost, people: int,
+                     cap_per_person: float | None = None, cap_total: float | None = None,
+                     unit_saving: float = 0.0, lag: int = 0, direction: str = "reduction",
+                     rate: float | str = GREEN_BOOK_RATE,
+                     baseline_kind: str = "given") -> OutcomePayments:
+    """Payments under an outcomes contract, period by period.
+
+    Outcomes are paid for when they beat the baseline: ``baseline - outcomes`` for a
+    reduction (e.g. emergency admissions avoided), ``outcomes - baseline`` for an
+    achievement, never below zero. Payments are capped at ``cap_per_person * people`` and
+    at ``cap_total`` (cumulatively), and made ``lag`` periods later. The investor funds the
+    service (``service_cost`` each period) and receives the payments; the commissioner pays
+    them and, with ``unit_saving``, saves that much per outcome.
+
+    Examples
+    --------
+    >>> op = outcome_payments([90, 80, 75], baseline=100, tariff=1000, service_cost=10_000,
+    ...                       people=50, cap_total=40_000)
+    >>> op.schedule["payment"].tolist()
+    [10000.0, 20000.0, 10000.0]
+    """
+    outcomes = np.asarray(outcomes, float)
+    baseline = np.broadcast_to(np.asarray(baseline, float), outcomes.shape)
+    cost = np.broadcast_to(np.asarray(service_cost, float), outcomes.shape)
+    check_number(tariff, "tariff", "outcome_payments", low=0)
+    check_number(people, "people", "outcome_payments", low=1, integer=True)
+    check_number(lag, "lag", "outcome_payments", low=0, integer=True)
+    check_option(direction, "direction", "outcome_payments", ["reduction", "achievement"])
+    if (cost < 0).any() or (outcomes < 0).any():
+        raise ParameterError("Outcomes and service costs must be >= 0.")
+    payable = np.maximum(baseline - outcomes if direction == "reduction"
+                         else outcomes - baseline, 0)
+    due = payable * tariff
+    caps = [c for c in (cap_total, None if cap_per_person is None else cap_per_person * people)
+            if c is not None]
+    cap = min(caps) if caps else np.inf
+    paid = np.diff(np.r_[0.0, np.minimum(np.cumsum(due), cap)])
+    n = len(outcomes) + lag
+    payment = np.r_[np.zeros(lag), paid]
+    schedule = pd.DataFrame({
+        "baseline": np.r_[baseline, np.full(lag, np.nan)],
+        "outcomes": np.r_[outcomes, np.full(lag, np.nan)],
+        "payable outcomes": np.r_[payable, np.zeros(lag)],
+        "capped": np.r_[due - paid, np.zeros(lag)],
+        "payment": payment,
+        "service cost": np.r_[cost, np.zeros(lag)],
+    }, index=pd.RangeIndex(n, name="period"))
+    schedule["investor cash"] = schedule["payment"] - schedule["service cost"]
+    schedule["commissioner cash"] = (schedule["payable outcomes"] * unit_saving
+                                     - schedule["payment"])
+    return OutcomePayments(schedule=schedule, meta=run_meta(dict(
+        tariff=tariff, people=people, cap_per_person=cap_per_person, cap_total=cap_total,
+        unit_saving=unit_saving, lag=lag, direction=direction, rate=rate,
+        baseline_kind=baseline_kind)))

@@ -1,0 +1,69 @@
+"""Reporting: side-by-side tables of results and generated method statements."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+__all__ = ["compare", "method_statement"]
+
+
+def compare(results: list, names: list[str] | None = None) -> pd.DataFrame:
+    """Put several results' summary tables side by side (rows stacked by result).
+
+    Examples
+    --------
+    >>> import evaltools as et
+    >>> a = et.rtm.expected_rtm_normal(0, 1, 0.5, 1)
+    >>> b = et.rtm.expected_rtm_normal(0, 1, 0.8, 1)
+    >>> compare([a, b], ["r = 0.5", "r = 0.8"]).shape[0]
+    12
+    """
+    names = names or [f"({i + 1}) {type(r).__name__}" for i, r in enumerate(results)]
+    return pd.concat({name: r.summary() for name, r in zip(names, results, strict=True)})
+
+
+def _flow_sentence(flow) -> str:
+    if flow is None or len(flow) == 0:
+        return ""
+    parts = [f"{row['step']}: {row['n']:,}" for _, row in flow.iterrows()]
+    return " Sample flow: " + "; ".join(parts) + "."
+
+
+def method_statement(result) -> str:
+    """A plain-English methods paragraph for any evaltools result, with its options,
+    software versions, seed and sample flow, to paste into a report.
+
+    Examples
+    --------
+    >>> import evaltools as et
+    >>> text = method_statement(et.rtm.expected_rtm_normal(0, 1, 0.5, 1))
+    >>> "evaltools" in text
+    True
+    """
+    meta = getattr(result, "meta", {}) or {}
+    options = meta.get("options", {}) or {}
+    versions = meta.get("versions", {}) or {}
+    kind = type(result).__name__
+    lead = {
+        "MatchResult": "Participants were matched to controls",
+        "EffectResult": "The effect on the treated was estimated",
+        "RTMEstimate": "Regression to the mean was quantified",
+        "AuditResult": "The claim was audited for regression to the mean",
+        "PanelResult": "Hospital use was counted in periods relative to each index date",
+        "WeightResult": "Controls were reweighted",
+    }.get(kind, f"The analysis ({kind}) was run")
+    shown = {k: v for k, v in options.items() if v is not None and k != "measures"}
+    opts = "; ".join(f"{k} = {v}" for k, v in shown.items())
+    software = ", ".join(f"{k} {v}" for k, v in versions.items() if v != "not installed")
+    seed = meta.get("random_state")
+    text = f"{lead} with evaltools ({opts})." if opts else f"{lead} with evaltools."
+    if seed is not None:
+        text += f" The random seed was {seed}."
+    text += _flow_sentence(meta.get("flow"))
+    notes = getattr(result, "_notes", lambda: [])()
+    assumption = [n for n in notes if "ssum" in n]
+    if assumption:
+        text += " " + assumption[0]
+    if software:
+        text += f" Software: {software}."
+    return text
