@@ -92,7 +92,7 @@ def balance_table(data: pd.DataFrame, treatment: str, covariates: list[str],
     >>> df = pd.DataFrame({"treated": [1, 1, 0, 0, 0], "age": [80, 70, 60, 75, 65]})
     >>> bt = et.balance_table(df, "treated", ["age"])
     >>> round(float(bt.table.loc["age", "smd_before"]), 3)
-    1.414
+    1.179
     """
     check_columns(data, [treatment, *covariates], "data")
     check_option(estimand, "estimand", "balance_table", ["ATT", "ATC", "ATE"])

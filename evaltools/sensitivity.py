@@ -145,7 +145,7 @@ def rosenbaum_bounds(m_or_differences, outcome: str | None = None,
     Examples
     --------
     >>> rb = rosenbaum_bounds(np.array([3.1, 2.0, -0.5, 4.2, 1.1, 0.7, 2.6, -0.2]))
-    >>> rb.summary().loc[1.0, "p_upper"] < 0.05
+    >>> bool(rb.summary().loc[1.0, "p_upper"] < 0.05)
     True
     """
     check_option(alternative, "alternative", "rosenbaum_bounds", ["greater", "less"])

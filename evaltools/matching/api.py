@@ -77,7 +77,7 @@ def match(data: pd.DataFrame, treatment: str = "treated", covariates: list[str] 
     >>> df = pd.DataFrame({"x": rng.normal(size=300), "treated": rng.random(300) < 0.3})
     >>> df["treated"] = df.treated.astype(int)
     >>> m = et.match(df, "treated", ["x"], caliper=0.2, random_state=0)
-    >>> m.summary().loc["Matched", "Treated"] > 0
+    >>> bool(m.summary().loc["Matched", "Treated"] > 0)
     True
     """
     _check_options(method, distance, ratio, caliper, order, estimand, replace)

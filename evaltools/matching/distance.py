@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 from scipy.linalg import LinAlgWarning
+from scipy.special import expit
 from sklearn.exceptions import ConvergenceWarning as SklearnConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 
@@ -51,7 +52,7 @@ def propensity_score(data: pd.DataFrame, treatment: str, covariates: list[str]
         warnings.simplefilter("always")
         model.fit(x, y)
     linear = model.decision_function(x)
-    p = 1 / (1 + np.exp(-linear))
+    p = expit(linear)
     troubled = any(issubclass(w.category, (SklearnConvergenceWarning, LinAlgWarning))
                    for w in caught)
     if troubled or np.abs(linear).max() > 20:  # |logit| > 20: p within 2e-9 of 0 or 1

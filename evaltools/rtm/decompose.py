@@ -80,7 +80,7 @@ def decompose_change(treated_before, treated_after, control_before, control_afte
     >>> rng = np.random.default_rng(0)
     >>> tb, cb = rng.poisson(2, 300), rng.poisson(2, 300)
     >>> res = decompose_change(tb, rng.poisson(1, 300), cb, rng.poisson(1, 300), n_boot=99)
-    >>> abs(res.summary().loc["intervention (naive - controls)", "estimate"]) < 0.5
+    >>> bool(abs(res.summary().loc["intervention (naive - controls)", "estimate"]) < 0.5)
     True
     """
     check_number(n_boot, "n_boot", "decompose_change", low=1, integer=True)

@@ -83,7 +83,7 @@ def expected_rtm_normal(mean: float, sd: float, r: float, cutoff, tail: str = "u
     Examples
     --------
     >>> est = expected_rtm_normal(mean=0, sd=1, r=0.5, cutoff=1)
-    >>> round(est.change, 4)
+    >>> round(float(est.change), 4)
     -0.7626
     """
     _check(mean, sd, r, tail)
