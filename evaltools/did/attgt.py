@@ -107,16 +107,17 @@ def att_gt(data: pd.DataFrame, *, yname: str, tname: str, idname: str, gname: st
         flow.append(("excluded: treated in the first period", int(early.sum())))
         y, g, x = y[~early], g[~early], x[~early]
     xc = np.column_stack([np.ones(len(g)), x])
-    rows, infs = [], []
+    groups = np.sort(np.unique(g[g > 0]))
     n = len(g)
-    for group in np.sort(np.unique(g[g > 0])):
+    # One column of influence values per cell, filled in place (no per-cell copies).
+    inf_matrix = np.zeros((n, len(groups) * (len(periods) - 1)), order="F")
+    rows, caches = [], {}
+    for group in groups:
         for j, t in enumerate(periods[1:], start=1):
-            row, inf = _cell(y, g, xc, periods, group, j, t, control_group, est_method,
-                             anticipation, base_period, min_cell, n)
-            rows.append(row)
-            infs.append(inf)
+            rows.append(_cell(y, g, xc, periods, group, j, t, control_group, est_method,
+                              anticipation, base_period, min_cell, inf_matrix[:, len(rows)],
+                              caches))
     table = pd.DataFrame(rows)
-    inf_matrix = np.column_stack(infs)
     return ATTgtResult.build(table, inf_matrix, g, dict(
         yname=yname, tname=tname, idname=idname, gname=gname, covariates=covs,
         control_group=control_group, est_method=est_method, anticipation=anticipation,
@@ -124,7 +125,8 @@ def att_gt(data: pd.DataFrame, *, yname: str, tname: str, idname: str, gname: st
 
 
 def _cell(y, g, xc, periods, group, j, t, control_group, method, anticipation, base_period,
-          min_cell, n):
+          min_cell, inf, caches):
+    """Estimate one ATT(g, t), writing its influence function into ``inf``."""
     post = t >= group
     index = {p: i for i, p in enumerate(periods)}
     if base_period == "universal" or post:
@@ -134,14 +136,13 @@ def _cell(y, g, xc, periods, group, j, t, control_group, method, anticipation, b
     else:
         base_j = j - 1
     row = {"group": group, "time": t, "att": np.nan, "post": post, "note": ""}
-    inf = np.zeros(n)
     if base_j is None:
         row["note"] = "no period before treatment to compare with"
-        return row, inf
+        return row
     if base_period == "universal" and base_j == j:
         row["att"] = 0.0
         row["note"] = "reference period"
-        return row, inf
+        return row
     treated = g == group
     latest = max(t, periods[base_j])
     control = (g == 0) if control_group == "nevertreated" else (
@@ -149,11 +150,16 @@ def _cell(y, g, xc, periods, group, j, t, control_group, method, anticipation, b
     if treated.sum() < min_cell or control.sum() < min_cell:
         row["note"] = (f"too few units: {int(treated.sum())} treated, "
                        f"{int(control.sum())} comparison")
-        return row, inf
+        return row
     keep = treated | control
-    dy = y[keep, index[t]] - y[keep, base_j]
-    att, cell_inf = cell_att(dy, treated[keep].astype(float), xc[keep], method)
+    cache = caches.setdefault((group, hash(keep.tobytes())), {})
+    if "rows" not in cache:  # the same units in every period with never-treated controls
+        rows = np.flatnonzero(keep)
+        cache.update(rows=rows, x=xc[rows], d=treated[rows].astype(float))
+    rows = cache["rows"]
+    dy = y[rows, index[t]] - y[rows, base_j]
+    att, cell_inf = cell_att(dy, cache["d"], cache["x"], method, cache)
     # Rescale to the full sample, as R's did: n / n_cell times the cell's influence.
-    inf[keep] = cell_inf * n / keep.sum()
+    inf[rows] = cell_inf * len(g) / len(rows)
     row["att"] = att
-    return row, inf
+    return row

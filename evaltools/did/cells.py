@@ -6,74 +6,90 @@ For one (g, t) cell: ``dy`` is each unit's outcome change from the base period t
 outcome regression ("reg", Heckman, Ichimura & Todd 1997), normalised inverse probability
 weighting ("ipw", Abadie 2005) and the doubly robust estimator ("dr", Sant'Anna & Zhao 2020,
 ``drdid_panel``). Each returns the ATT and its influence function over the cell's units.
+
+The estimation-effect terms are written as ``score_i * x_i' (H^-1 m)`` rather than as an
+n x k matrix times ``m``: the same numbers without n x k temporaries.
 """
 
 from __future__ import annotations
 
 import numpy as np
+from scipy.special import expit
 from sklearn.linear_model import LogisticRegression
 
 __all__ = ["cell_att"]
 
 
-def _ols(x, y, w):
-    xw = x * w[:, None]
-    return np.linalg.solve(xw.T @ x, xw.T @ y)
-
-
 def _propensity(x, d):
-    """Logit propensity (unpenalised) and the asymptotic linear representation of its
-    coefficients, as glm() + vcov() * n in DRDID."""
+    """Logit propensity (unpenalised) and the inverse of its Hessian / n (R: vcov * n)."""
     if x.shape[1] == 1:
         p = np.full(len(d), d.mean())
     else:
         model = LogisticRegression(C=np.inf, solver="newton-cholesky", tol=1e-10,
                                    max_iter=200).fit(x[:, 1:], d)
-        p = model.predict_proba(x[:, 1:])[:, 1]
+        p = expit(model.decision_function(x[:, 1:]))
     p = np.minimum(p, 1 - 1e-6)
     hessian = (x * (p * (1 - p))[:, None]).T @ x / len(d)
-    score = (d - p)[:, None] * x
-    return p, score @ np.linalg.inv(hessian)
+    return p, np.linalg.inv(hessian)
 
 
-def cell_att(dy: np.ndarray, d: np.ndarray, x: np.ndarray, method: str
-             ) -> tuple[float, np.ndarray]:
-    """ATT of one 2x2 comparison and its influence function (one value per unit)."""
-    n = len(d)
-    w_treat = d.astype(float)
+def _controls_ols(x, d, cache):
+    """Inverse of X'X / n over the comparison units (shared by every period of a cell set)."""
+    if "xpx_inv" not in cache:
+        xc = x[d == 0]
+        cache["xpx_inv"] = np.linalg.inv(xc.T @ xc / len(d))
+    return cache["xpx_inv"]
+
+
+def cell_att(dy: np.ndarray, d: np.ndarray, x: np.ndarray, method: str,
+             cache: dict | None = None) -> tuple[float, np.ndarray]:
+    """ATT of one 2x2 comparison and its influence function (one value per unit).
+
+    ``cache`` (one dict per set of units) keeps the propensity fit and the comparison
+    units' X'X across the periods that compare the same units: with never-treated
+    comparisons and covariates fixed in time, each group's models are fitted once.
+    """
+    cache = {} if cache is None else cache
+    w_treat = d
+    mean_treat = w_treat.mean()
+    control = 1.0 - d
+    if method in ("reg", "dr"):
+        xpx_inv = _controls_ols(x, d, cache)
+        beta = xpx_inv @ (x.T @ (control * dy)) / len(d)
+        resid = dy - x @ beta
+        ols_score = control * resid  # the OLS influence is ols_score_i * x_i' XpX^-1
+
     if method == "reg":
-        beta = _ols(x[d == 0], dy[d == 0], np.ones((d == 0).sum()))
-        fitted = x @ beta
-        att_treat = w_treat * dy
-        att_cont = w_treat * fitted
-        eta_treat, eta_cont = att_treat.mean() / w_treat.mean(), att_cont.mean() / w_treat.mean()
-        w_ols = 1.0 - d
-        xpx = (x * w_ols[:, None]).T @ x / n
-        lin_ols = (w_ols * (dy - fitted))[:, None] * x @ np.linalg.inv(xpx)
-        inf_treat = (att_treat - w_treat * eta_treat) / w_treat.mean()
-        inf_cont_1 = att_cont - w_treat * eta_cont
-        inf_cont_2 = lin_ols @ (w_treat[:, None] * x).mean(axis=0)
-        return eta_treat - eta_cont, inf_treat - (inf_cont_1 + inf_cont_2) / w_treat.mean()
-    p, lin_ps = _propensity(x, d)
-    w_cont = p * (1 - d) / (1 - p)
-    if method == "ipw":
-        eta_treat = (w_treat * dy).mean() / w_treat.mean()
-        eta_cont = (w_cont * dy).mean() / w_cont.mean()
-        inf_treat = (w_treat * dy - w_treat * eta_treat) / w_treat.mean()
-        inf_cont_1 = w_cont * dy - w_cont * eta_cont
-        m2 = (w_cont * (dy - eta_cont))[:, None] * x
-        inf_cont = (inf_cont_1 + lin_ps @ m2.mean(axis=0)) / w_cont.mean()
+        eta_treat = (w_treat * dy).mean() / mean_treat
+        fitted = dy - resid
+        eta_cont = (w_treat * fitted).mean() / mean_treat
+        inf_treat = (w_treat * dy - w_treat * eta_treat) / mean_treat
+        m1 = (w_treat[:, None] * x).mean(axis=0)
+        inf_cont = (w_treat * fitted - w_treat * eta_cont
+                    + ols_score * (x @ (xpx_inv @ m1))) / mean_treat
         return eta_treat - eta_cont, inf_treat - inf_cont
-    beta = _ols(x[d == 0], dy[d == 0], np.ones((d == 0).sum()))
-    fitted = x @ beta
-    att_treat, att_cont = w_treat * (dy - fitted), w_cont * (dy - fitted)
-    eta_treat, eta_cont = att_treat.mean() / w_treat.mean(), att_cont.mean() / w_cont.mean()
-    w_ols = 1.0 - d
-    xpx = (x * w_ols[:, None]).T @ x / n
-    lin_ols = (w_ols * (dy - fitted))[:, None] * x @ np.linalg.inv(xpx)
-    inf_treat = (att_treat - w_treat * eta_treat
-                 - lin_ols @ (w_treat[:, None] * x).mean(axis=0)) / w_treat.mean()
-    m2 = ((w_cont * (dy - fitted - eta_cont))[:, None] * x).mean(axis=0)
+
+    if "propensity" not in cache:
+        cache["propensity"] = _propensity(x, d)
+    p, h_inv = cache["propensity"]
+    ps_score = d - p  # the propensity influence is ps_score_i * x_i' H^-1
+    w_cont = p * control / (1 - p)
+    mean_cont = w_cont.mean()
+    if method == "ipw":
+        eta_treat = (w_treat * dy).mean() / mean_treat
+        eta_cont = (w_cont * dy).mean() / mean_cont
+        inf_treat = (w_treat * dy - w_treat * eta_treat) / mean_treat
+        m2 = ((w_cont * (dy - eta_cont))[:, None] * x).mean(axis=0)
+        inf_cont = (w_cont * dy - w_cont * eta_cont + ps_score * (x @ (h_inv @ m2))) / mean_cont
+        return eta_treat - eta_cont, inf_treat - inf_cont
+
+    eta_treat = (w_treat * resid).mean() / mean_treat
+    eta_cont = (w_cont * resid).mean() / mean_cont
+    m1 = (w_treat[:, None] * x).mean(axis=0)
+    inf_treat = (w_treat * resid - w_treat * eta_treat
+                 - ols_score * (x @ (xpx_inv @ m1))) / mean_treat
+    m2 = ((w_cont * (resid - eta_cont))[:, None] * x).mean(axis=0)
     m3 = (w_cont[:, None] * x).mean(axis=0)
-    inf_cont = (att_cont - w_cont * eta_cont + lin_ps @ m2 - lin_ols @ m3) / w_cont.mean()
+    inf_cont = (w_cont * resid - w_cont * eta_cont + ps_score * (x @ (h_inv @ m2))
+                - ols_score * (x @ (xpx_inv @ m3))) / mean_cont
     return eta_treat - eta_cont, inf_treat - inf_cont

@@ -21,8 +21,7 @@ ASSUMPTION = ("Assumes parallel trends (conditional on covariates, if any) betwe
 
 
 def _se(inf: np.ndarray) -> np.ndarray:
-    n = inf.shape[0]
-    return np.sqrt((inf**2).sum(axis=0)) / n
+    return np.sqrt(np.einsum("ij,ij->j", inf, inf)) / inf.shape[0]
 
 
 def multiplier_bootstrap(inf: np.ndarray, n_boot: int, random_state) -> tuple[np.ndarray, float]:
