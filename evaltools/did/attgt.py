@@ -56,6 +56,11 @@ def _panel(data, yname, tname, idname, gname, covs):
     if bad.any():
         raise SchemaError(f"'{gname}' has values {examples(np.unique(g[bad]))} that are not "
                           f"observed periods ({periods.min()} to {periods.max()}).")
+    late = g > periods.max()
+    if late.any():  # treated after the window: never treated within it (as R's did)
+        flow.append(("treated after the last period: counted as never treated",
+                     int(late.sum())))
+        g = np.where(late, 0, g)
     x = (first.reindex(wide.index)[covs].to_numpy(float) if covs
          else np.empty((len(wide), 0)))
     flow.append(("units in the balanced panel", len(wide)))

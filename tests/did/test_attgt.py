@@ -137,3 +137,21 @@ def test_small_cells_and_bad_input(mpdta):
 def test_plots(result):
     result.plot()
     result.aggregate("dynamic").plot()
+
+
+def test_balanced_event_time_and_event_window(result):
+    balanced = result.aggregate("dynamic", balance_e=1)
+    # Only groups observed one period after treatment (2004 and 2006) enter, up to e = 1.
+    assert balanced.detail.index.max() == 1
+    e1 = result.summary().set_index(["group", "time"])["att"]
+    assert balanced.detail.loc[1, "estimate"] != pytest.approx(e1[(2004, 2005)])
+    window = result.aggregate("dynamic", min_e=-1, max_e=2)
+    assert list(window.detail.index) == [-1, 0, 1, 2]
+
+
+def test_treated_after_the_window_count_as_never_treated(mpdta):
+    late = mpdta.assign(**{"first.treat": mpdta["first.treat"].replace(2007, 2010)})
+    res = et.did.att_gt(late, **ARGS)
+    assert 2007 not in set(res.summary().group)
+    flow = res.meta["flow"].set_index("step")["n"]
+    assert flow["treated after the last period: counted as never treated"] == 131
