@@ -69,7 +69,8 @@ def did_2x2(data: pd.DataFrame, outcome: str, *, treated: str, post: str,
 
     Examples
     --------
-    >>> df = pd.DataFrame({"y": [1, 2, 1, 4], "t": [0, 0, 1, 1], "p": [0, 1, 0, 1]})
+    >>> df = pd.DataFrame({"y": [1, 2, 1, 4, 1, 2, 1, 4], "t": [0, 0, 1, 1] * 2,
+    ...                    "p": [0, 1, 0, 1] * 2})
     >>> round(did_2x2(df, "y", treated="t", post="p").estimate, 6)
     2.0
     """

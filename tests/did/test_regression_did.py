@@ -15,10 +15,11 @@ def test_2x2_by_hand():
 
 
 def test_2x2_poisson_is_the_ratio_of_rate_ratios():
-    df = pd.DataFrame({"n": [10, 20, 30, 30], "t": [0, 0, 1, 1], "p": [0, 1, 0, 1],
-                       "years": [1.0, 1.0, 1.0, 1.0]})
+    df = pd.DataFrame({"n": [10, 20, 30, 30, 12, 22, 28, 30], "t": [0, 0, 1, 1] * 2,
+                       "p": [0, 1, 0, 1] * 2, "years": [1.0] * 8})
     res = et.did.did_2x2(df, "n", treated="t", post="p", family="poisson", exposure="years")
-    assert res.estimate == pytest.approx((30 / 30) / (20 / 10))
+    # Saturated Poisson: the cell totals, (60 / 58) / (42 / 22).
+    assert res.estimate == pytest.approx((60 / 58) / (42 / 22))
     assert res.summary().index[0] == "ratio of rate ratios"
 
 
