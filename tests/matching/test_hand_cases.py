@@ -94,3 +94,38 @@ def test_public_api_on_a_known_ordering():
     assert got[0] == 2 and got[1] == 3 and got[5] in (4, 7)
     assert m.matched_data.weights.eq(1).all()
     assert m.pairs.subclass.tolist() == [1, 2, 3]
+
+
+def test_prognostic_distance_matches_on_predicted_outcome():
+    """The prognostic score is a Poisson model of the outcome fitted on controls only
+    (Hansen 2008): controls are matched on predicted use, not on the treatment model."""
+    rng = np.random.default_rng(2)
+    df = pd.DataFrame({"x": rng.normal(size=400), "z": rng.normal(size=400)})
+    df["treated"] = (rng.random(400) < 1 / (1 + np.exp(-df.z))).astype(int)
+    df["visits"] = rng.poisson(np.exp(0.5 + 0.8 * df.x))
+    m = et.match(df, "treated", ["x", "z"], distance="prognostic", outcome="visits")
+    import statsmodels.api as sm
+
+    ctrl = df.treated == 0
+    fit = sm.GLM(df.visits[ctrl], sm.add_constant(df.loc[ctrl, ["x", "z"]]),
+                 family=sm.families.Poisson()).fit()
+    np.testing.assert_allclose(m.distance_, sm.add_constant(df[["x", "z"]]) @ fit.params)
+    bal = m.balance().table
+    assert abs(bal.loc["x", "smd_after"]) < abs(bal.loc["x", "smd_before"]) + 0.05
+
+
+def test_atc_mahvars_and_optimal_ratio():
+    rng = np.random.default_rng(4)
+    df = pd.DataFrame({"x": rng.normal(size=300), "z": rng.normal(size=300)})
+    df["treated"] = (rng.random(300) < 0.6).astype(int)
+    atc = et.match(df, "treated", ["x"], estimand="ATC")
+    # ATC: every control is the focal unit and gets a treated match.
+    assert set(atc.pairs.treated_id) <= set(df.index[df.treated == 0])
+    mah = et.match(df, "treated", ["x", "z"], mahvars=["x", "z"], caliper=0.5)
+    gap = (mah.distance_[mah.pairs.treated_id].to_numpy()
+           - mah.distance_[mah.pairs.control_id].to_numpy())
+    assert np.abs(gap).max() <= 0.5 * mah.distance_.std(ddof=1) + 1e-12
+    opt = et.match(df[df.index < 150], "treated", ["x"], method="optimal", ratio=2,
+                   estimand="ATC")
+    assert (opt.pairs.groupby("treated_id").size() <= 2).all()
+    assert not opt.pairs.control_id.duplicated().any()
