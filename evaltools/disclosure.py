@@ -10,13 +10,12 @@ data require. Thresholds differ between data owners, so all are options.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from ._shared import ResultMixin
+from ._shared import TableResult
 from .exceptions import EvaltoolsInputError
 from .validation import check_number
 
@@ -24,18 +23,13 @@ __all__ = ["suppress", "SuppressedTable"]
 
 
 @dataclass(repr=False)
-class SuppressedTable(ResultMixin):
+class SuppressedTable(TableResult):
     """The publishable table (suppressed cells shown as ``"*"``), the mask of suppressed
     cells and the margins computed from the unrounded counts, then rounded."""
 
-    table: pd.DataFrame
     mask: pd.DataFrame
     note: str
-    meta: dict[str, Any] = field(default_factory=dict)
     _title = "Table after small-number suppression"
-
-    def summary(self) -> pd.DataFrame:
-        return self.table
 
     def _notes(self) -> list[str]:
         return [self.note]

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ._shared import ResultMixin
+from ._shared import ResultMixin, TableResult
 from .exceptions import EvaltoolsInputError, ParameterError
 from .validation import check_number, check_option
 
@@ -97,16 +97,11 @@ def e_value(estimate: float, lower: float | None = None, upper: float | None = N
 
 
 @dataclass(repr=False)
-class RosenbaumBounds(ResultMixin):
+class RosenbaumBounds(TableResult):
     """Bounds on the one-sided p-value of Wilcoxon's signed-rank test under hidden bias."""
 
-    table: pd.DataFrame
     alpha: float
-    meta: dict[str, Any] = field(default_factory=dict)
     _title = "Rosenbaum bounds (Wilcoxon signed-rank, matched pairs)"
-
-    def summary(self) -> pd.DataFrame:
-        return self.table
 
     @property
     def gamma_lost(self) -> float | None:

@@ -1,5 +1,5 @@
 """Pieces every evaltools module shares: result rendering and reproducibility records."""
 
-from .results import ResultMixin, format_table, run_meta
+from .results import ResultMixin, TableResult, format_table, run_meta
 
-__all__ = ["ResultMixin", "format_table", "run_meta"]
+__all__ = ["ResultMixin", "TableResult", "format_table", "run_meta"]

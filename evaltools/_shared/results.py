@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import platform
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
 from typing import Any
@@ -82,3 +83,14 @@ class ResultMixin:
         table = format_table(self.summary()).to_html(classes="evaltools-table", border=0)
         notes = "".join(f"<p style='margin:2px 0'>{html.escape(n)}</p>" for n in self._notes())
         return f"<div><strong>{html.escape(self._title)}</strong>{table}{notes}</div>"
+
+
+@dataclass(repr=False)
+class TableResult(ResultMixin):
+    """A result whose summary is one table: subclasses add fields, notes and plots."""
+
+    table: pd.DataFrame
+    meta: dict[str, Any] = field(default_factory=dict, kw_only=True)
+
+    def summary(self) -> pd.DataFrame:
+        return self.table

@@ -2,30 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from .._shared import ResultMixin
+from .._shared import TableResult
 from ..validation import check_columns
 
 __all__ = ["bacon_decomposition", "BaconResult"]
 
 
 @dataclass(repr=False)
-class BaconResult(ResultMixin):
+class BaconResult(TableResult):
     """The 2x2 comparisons behind a TWFE estimate: estimate, weight and type."""
 
-    table: pd.DataFrame
     twfe_estimate: float
-    meta: dict[str, Any] = field(default_factory=dict)
     _title = "Goodman-Bacon decomposition"
-
-    def summary(self) -> pd.DataFrame:
-        return self.table
 
     def _notes(self) -> list[str]:
         bad = self.table.loc[self.table.type == "later vs earlier treated", "weight"].sum()

@@ -13,7 +13,7 @@ import statsmodels.api as sm
 from linearmodels.panel import PanelOLS
 from scipy import stats
 
-from .._shared import ResultMixin, run_meta
+from .._shared import ResultMixin, TableResult, run_meta
 from ..exceptions import SchemaError
 from ..validation import check_columns, check_option
 
@@ -131,17 +131,12 @@ def twfe(data: pd.DataFrame, outcome: str, *, unit: str, time: str, treat: str,
 
 
 @dataclass(repr=False)
-class EventStudyResult(ResultMixin):
+class EventStudyResult(TableResult):
     """Leads and lags relative to treatment, and the joint test of the leads."""
 
-    table: pd.DataFrame
     pretrend_stat: float
     pretrend_p: float
-    meta: dict[str, Any] = field(default_factory=dict)
     _title = "Event study (two-way fixed effects)"
-
-    def summary(self) -> pd.DataFrame:
-        return self.table
 
     def _notes(self) -> list[str]:
         return [f"Joint Wald test that all pre-treatment coefficients are zero: chi2 = "

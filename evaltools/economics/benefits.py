@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from .._shared import ResultMixin, run_meta
+from .._shared import TableResult, run_meta
 from ..exceptions import ParameterError
 from ..validation import check_number, check_option
 from .discounting import GREEN_BOOK_RATE, discount_factors
@@ -32,15 +31,10 @@ def adjusted_value(gross: float, *, deadweight: float = 0.0, displacement: float
 
 
 @dataclass(repr=False)
-class BenefitCost(ResultMixin):
+class BenefitCost(TableResult):
     """Savings, net saving and benefit-cost ratio, each with a 95% interval."""
 
-    table: pd.DataFrame
-    meta: dict[str, Any] = field(default_factory=dict)
     _title = "Benefit-cost analysis"
-
-    def summary(self) -> pd.DataFrame:
-        return self.table
 
     @property
     def ratio(self) -> float:

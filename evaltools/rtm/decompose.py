@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
-from .._shared import ResultMixin, run_meta
+from .._shared import TableResult, run_meta
 from ..exceptions import EvaltoolsInputError
 from ..validation import check_number
 
@@ -18,15 +17,10 @@ __all__ = ["decompose_change", "DecompositionResult"]
 
 
 @dataclass(repr=False)
-class DecompositionResult(ResultMixin):
+class DecompositionResult(TableResult):
     """Components of the treated cohort's before-and-after change, with bootstrap intervals."""
 
-    table: pd.DataFrame
-    meta: dict[str, Any] = field(default_factory=dict)
     _title = "Decomposition of a before-and-after change"
-
-    def summary(self) -> pd.DataFrame:
-        return self.table
 
     def _notes(self) -> list[str]:
         return ["naive change = regression to the mean + secular trend + intervention. The "

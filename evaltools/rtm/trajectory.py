@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from .._shared import ResultMixin, run_meta
+from .._shared import TableResult, run_meta
 from ..exceptions import ParameterError, SchemaError
 from ..validation import check_columns, check_number
 
@@ -17,18 +17,13 @@ __all__ = ["selection_trajectory", "TrajectoryResult"]
 
 
 @dataclass(repr=False)
-class TrajectoryResult(ResultMixin):
+class TrajectoryResult(TableResult):
     """Mean use of a selected cohort and of everyone, period by period."""
 
-    table: pd.DataFrame
     measure: str
     select_period: Any
     n_selected: int
-    meta: dict[str, Any] = field(default_factory=dict)
     _title = "Selection trajectory"
-
-    def summary(self) -> pd.DataFrame:
-        return self.table
 
     def _notes(self) -> list[str]:
         return [f"{self.n_selected} people selected on '{self.measure}' in period "
