@@ -17,7 +17,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
 # Sub-packages are imported on first use so that `import evaltools` stays fast and one
 # optional heavy dependency cannot break the others.
 _SUBMODULES = ("cohort", "datasets", "matching", "did", "rtm", "sensitivity", "economics",
-               "evidence", "disclosure", "plots", "balance", "effects", "weighting",
+               "evidence", "disclosure", "balance", "effects", "weighting",
                "reporting", "exceptions", "validation")
 _TOP_LEVEL = {
     "match": "matching",

@@ -17,3 +17,8 @@ def test_parameter_messages_follow_one_shape():
         check_number(-1, "caliper", "match", low=0, closed="neither")
     with pytest.raises(ParameterError, match=r"must be one of 'a', 'b'. Got 'c' instead"):
         check_option("c", "method", "f", ["a", "b"])
+
+
+def test_every_public_name_imports():
+    for name in et.__all__:
+        assert getattr(et, name) is not None, name
