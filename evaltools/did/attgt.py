@@ -24,8 +24,9 @@ def _covariates(xformla) -> list[str]:
     return list(xformla)
 
 
-def _panel(data, yname, tname, idname, gname, covs):
-    """Balanced wide arrays: outcomes (units x periods), groups, covariates, and the flow."""
+def _panel(data, yname, tname, idname, gname, covs, allow_unbalanced):
+    """Wide arrays: outcomes (units x periods, NaN where unobserved), groups, covariates
+    (each unit's first observed period) and the flow."""
     check_columns(data, [yname, tname, idname, gname, *covs], "data")
     if not pd.api.types.is_numeric_dtype(data[yname]):
         raise SchemaError(f"Outcome '{yname}' must be numeric; it is {data[yname].dtype}.")
@@ -43,13 +44,17 @@ def _panel(data, yname, tname, idname, gname, covs):
     wide = data.pivot(index=idname, columns=tname, values=yname)
     complete = wide.notna().all(axis=1)
     flow = [("units supplied", len(wide))]
+    if allow_unbalanced:
+        complete[:] = True
+        flow.append(("units missing some periods (kept: each comparison uses the units "
+                     "observed in both of its periods)", int(wide.isna().any(axis=1).sum())))
     if not complete.all():
         flow.append(("excluded: unbalanced panel (missing periods)", int((~complete).sum())))
         warnings.warn(f"{int((~complete).sum())} unit(s) are not observed in every period and "
                       "are dropped to balance the panel (counted in the flow).",
                       EvaltoolsWarning, stacklevel=3)
     wide = wide[complete]
-    first = data[data[tname] == periods[0]].set_index(idname)
+    first = data.sort_values(tname).drop_duplicates(idname).set_index(idname)
     units = data.drop_duplicates(idname).set_index(idname).loc[wide.index]
     g = units[gname].to_numpy()
     bad = (g > 0) & ~np.isin(g, periods) & (g <= periods.max())
@@ -63,7 +68,7 @@ def _panel(data, yname, tname, idname, gname, covs):
         g = np.where(late, 0, g)
     x = (first.reindex(wide.index)[covs].to_numpy(float) if covs
          else np.empty((len(wide), 0)))
-    flow.append(("units in the balanced panel", len(wide)))
+    flow.append(("units in the analysis", len(wide)))
     return wide.to_numpy(float), periods, g, x, flow
 
 
@@ -71,7 +76,7 @@ def att_gt(data: pd.DataFrame, *, yname: str, tname: str, idname: str, gname: st
            xformla=None, control_group: str = "nevertreated", est_method: str = "dr",
            anticipation: int = 0, base_period: str = "varying", bootstrap: bool = False,
            n_boot: int = 999, random_state: int | None = None,
-           min_cell: int = 2) -> ATTgtResult:
+           min_cell: int = 2, allow_unbalanced_panel: bool = False) -> ATTgtResult:
     """Group-time average treatment effects (Callaway & Sant'Anna 2021) for panel data.
 
     Follows R's ``did::att_gt``: ``gname`` is the first treated period (0 = never
@@ -87,6 +92,11 @@ def att_gt(data: pd.DataFrame, *, yname: str, tname: str, idname: str, gname: st
     Cells with fewer than ``min_cell`` treated or comparison units get a missing estimate
     with the reason recorded, rather than stopping the run.
 
+    Unbalanced panels are balanced by default (units missing any period are dropped and
+    counted). ``allow_unbalanced_panel=True`` keeps them: each 2x2 comparison then uses the
+    units observed in both of its periods. This differs from R's did, which switches to
+    its repeated cross-section estimators; on a balanced panel both give the same answer.
+
     Examples
     --------
     >>> import evaltools as et
@@ -101,7 +111,8 @@ def att_gt(data: pd.DataFrame, *, yname: str, tname: str, idname: str, gname: st
     check_option(base_period, "base_period", "att_gt", ["varying", "universal"])
     check_number(anticipation, "anticipation", "att_gt", low=0, integer=True)
     covs = _covariates(xformla)
-    y, periods, g, x, flow = _panel(data, yname, tname, idname, gname, covs)
+    y, periods, g, x, flow = _panel(data, yname, tname, idname, gname, covs,
+                                    allow_unbalanced_panel)
     if control_group == "nevertreated" and not (g == 0).any():
         raise SchemaError(f"No never-treated units ('{gname}' == 0), so control_group="
                           "'nevertreated' has no comparison group. Fix: use "
@@ -126,7 +137,8 @@ def att_gt(data: pd.DataFrame, *, yname: str, tname: str, idname: str, gname: st
     return ATTgtResult.build(table, inf_matrix, g, dict(
         yname=yname, tname=tname, idname=idname, gname=gname, covariates=covs,
         control_group=control_group, est_method=est_method, anticipation=anticipation,
-        base_period=base_period), bootstrap, n_boot, random_state, flow)
+        base_period=base_period, allow_unbalanced_panel=allow_unbalanced_panel), bootstrap,
+        n_boot, random_state, flow)
 
 
 def _cell(y, g, xc, periods, group, j, t, control_group, method, anticipation, base_period,
@@ -148,10 +160,11 @@ def _cell(y, g, xc, periods, group, j, t, control_group, method, anticipation, b
         row["att"] = 0.0
         row["note"] = "reference period"
         return row
-    treated = g == group
+    seen = ~np.isnan(y[:, index[t]]) & ~np.isnan(y[:, base_j])
+    treated = (g == group) & seen
     latest = max(t, periods[base_j])
-    control = (g == 0) if control_group == "nevertreated" else (
-        (g == 0) | ((g > latest + anticipation) & (g != group)))
+    control = seen & ((g == 0) if control_group == "nevertreated" else (
+        (g == 0) | ((g > latest + anticipation) & (g != group))))
     if treated.sum() < min_cell or control.sum() < min_cell:
         row["note"] = (f"too few units: {int(treated.sum())} treated, "
                        f"{int(control.sum())} comparison")

@@ -155,3 +155,21 @@ def test_treated_after_the_window_count_as_never_treated(mpdta):
     assert 2007 not in set(res.summary().group)
     flow = res.meta["flow"].set_index("step")["n"]
     assert flow["treated after the last period: counted as never treated"] == 131
+
+
+def test_unbalanced_panel_option(mpdta, result):
+    kept = et.did.att_gt(mpdta, **ARGS, allow_unbalanced_panel=True)
+    pd.testing.assert_frame_equal(kept.summary(), result.summary())  # balanced: identical
+    holes = mpdta.sample(frac=0.9, random_state=3)
+    with pytest.warns(et.exceptions.EvaltoolsWarning):
+        balanced = et.did.att_gt(holes, **ARGS, est_method="reg")
+    unbalanced = et.did.att_gt(holes, **ARGS, est_method="reg", allow_unbalanced_panel=True)
+    # Each comparison uses the units observed in both of its periods: check one by hand.
+    wide = holes.pivot(index="countyreal", columns="year", values="lemp")
+    g = holes.drop_duplicates("countyreal").set_index("countyreal")["first.treat"]
+    dy = (wide[2006] - wide[2003]).dropna()
+    by_hand = dy[g[dy.index] == 2004].mean() - dy[g[dy.index] == 0].mean()
+    got = unbalanced.summary().set_index(["group", "time"]).loc[(2004, 2006), "att"]
+    assert got == pytest.approx(by_hand)
+    # More units, so smaller standard errors than dropping every incomplete county.
+    assert unbalanced.aggregate("simple").se < balanced.aggregate("simple").se
