@@ -50,19 +50,51 @@ def run(n_units: int) -> dict:
             "peak MB": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
 
 
+def run_csdid(n_units: int) -> dict | None:
+    """The same fit with the csdid package, if it is installed (never required)."""
+    try:
+        from csdid.att_gt import ATTgt
+    except ImportError:
+        return None
+    df = make_data(n_units)
+    t0 = time.perf_counter()
+    fit = ATTgt(yname="y", gname="g", idname="id", tname="period", xformla="y~x1+x2",
+                data=df).fit(est_method="dr", bstrap=False)
+    t1 = time.perf_counter()
+    fit.aggte(typec="simple")
+    fit.aggte(typec="dynamic")
+    t2 = time.perf_counter()
+    return {"units": n_units, "csdid att_gt s": round(t1 - t0, 2),
+            "csdid aggregations s": round(t2 - t1, 2),
+            "csdid peak MB": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--csdid-child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(run(args.child)))
+        return
+    if args.csdid_child:
+        print(json.dumps(run_csdid(args.csdid_child)))
         return
     rows = []
     for n in args.units:
         out = subprocess.run([sys.executable, __file__, "--child", str(n)], capture_output=True,
                              text=True, check=True)
         rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
+        other = subprocess.run([sys.executable, __file__, "--csdid-child", str(n)],
+                               capture_output=True, text=True)
+        theirs = json.loads(other.stdout.strip().splitlines()[-1]) if other.returncode == 0 \
+            else None
+        if theirs:
+            rows[-1].update({k: v for k, v in theirs.items() if k != "units"})
+            rows[-1]["csdid / evaltools"] = round(
+                (theirs["csdid att_gt s"] + theirs["csdid aggregations s"])
+                / (rows[-1]["att_gt s"] + rows[-1]["aggregations s"]), 1)
         print(rows[-1], flush=True)
     print()
     print(pd.DataFrame(rows).to_string(index=False))
