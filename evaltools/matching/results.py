@@ -65,6 +65,8 @@ class MatchResult(ResultMixin):
         Each unit's propensity or prognostic score (None for Mahalanobis/exact/CEM).
     flow : DataFrame
         Treated and controls supplied, matched, unmatched and why.
+    flow_by_period : DataFrame or None
+        For risk-set matching: participants, controls offered and matches per period.
     """
 
     data: pd.DataFrame
@@ -77,6 +79,7 @@ class MatchResult(ResultMixin):
     flow: pd.DataFrame
     estimand: str = "ATT"
     meta: dict[str, Any] = field(default_factory=dict)
+    flow_by_period: pd.DataFrame | None = None
     _title = "Matching"
 
     @property

@@ -208,10 +208,8 @@ def _combine(parts, before, flow, keys, covariates, rng, cap, options, random_st
               int(totals["controls offered"]), int(totals["controls matched"])]})
     pairs = data.loc[is_matched, ["match_id", id_col, treatment, "period"]].assign(
         subclass=subclass[is_matched].to_numpy())
-    result = MatchResult(data=data, treatment=treatment, covariates=covariates,
-                         weights=pd.Series(weights, index=data.index), subclass=subclass,
-                         pairs=pairs.reset_index(drop=True), distance_=None, flow=flow_df,
-                         estimand="ATT",
-                         meta=run_meta(options, random_state=random_state, flow=flow_df))
-    result.flow_by_period = by_period
-    return result
+    return MatchResult(data=data, treatment=treatment, covariates=covariates,
+                       weights=pd.Series(weights, index=data.index), subclass=subclass,
+                       pairs=pairs.reset_index(drop=True), distance_=None, flow=flow_df,
+                       estimand="ATT", flow_by_period=by_period,
+                       meta=run_meta(options, random_state=random_state, flow=flow_df))
