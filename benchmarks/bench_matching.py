@@ -63,6 +63,37 @@ def run(n_treated: int, n_pool: int, exact: bool) -> dict:
             "peak MB": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
 
 
+def run_risk_set(n_treated: int, n_pool: int, n_events: int) -> dict:
+    """Risk-set matching: participants enrolled over 24 months, a pool offered every month
+    with prior use counted as of that month from ``n_events`` hospital events."""
+    import evaltools as et
+
+    rng = np.random.default_rng(1)
+    n = n_treated + n_pool
+    start = np.datetime64("2006-04-01", "D")
+    persons = pd.DataFrame({
+        "person_id": np.arange(n), "treated": np.r_[np.ones(n_treated, int),
+                                                    np.zeros(n_pool, int)],
+        "index_date": np.r_[start + rng.integers(0, 730, n_treated).astype("m8[D]"),
+                            np.full(n_pool, np.datetime64("NaT"))].astype("M8[us]"),
+        "age": rng.integers(65, 100, n), "risk_score": rng.random(n)})
+    events = pd.DataFrame({
+        "person_id": rng.integers(0, n, n_events),
+        "event_date": (np.datetime64("2004-04-01", "D")
+                       + rng.integers(0, 1826, n_events).astype("m8[D]")).astype("M8[us]"),
+        "setting": rng.choice(np.array(["inpatient", "outpatient", "ae"]), n_events),
+        "method": rng.choice(np.array(["emergency", "elective"]), n_events),
+        "los": rng.poisson(3, n_events), "cost": 100.0})
+    t0 = time.perf_counter()
+    m = et.matching.match_risk_set(persons, events, covariates=["age", "risk_score"],
+                                   progress=False, random_state=0)
+    seconds = time.perf_counter() - t0
+    return {"risk set: treated": n_treated, "pool": n_pool, "events": n_events,
+            "months": 24, "seconds": round(seconds, 1),
+            "matched": int(m.summary().loc["Matched", "Treated"]),
+            "peak MB": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+
+
 MATCHIT = """
 suppressPackageStartupMessages(library(MatchIt))
 d <- read.csv(commandArgs(TRUE)[1])
@@ -94,7 +125,12 @@ def main() -> None:
     parser.add_argument("--pools", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--matchit", action="store_true", help="also time R's MatchIt")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--risk-set", type=int, nargs=3, metavar=("TREATED", "POOL", "EVENTS"),
+                        help="time risk-set matching instead (e.g. 10000 1000000 10000000)")
     args = parser.parse_args()
+    if args.risk_set:
+        print(run_risk_set(*args.risk_set))
+        return
     if args.child:
         print(json.dumps(run(args.treated, int(args.child[0]), args.child[1] == "1")))
         return

@@ -108,20 +108,27 @@ def match_risk_set(persons: pd.DataFrame, events: pd.DataFrame, *, covariates: l
         rows["period"] = str(p)
         rows["match_id"] = offset + np.arange(len(rows))
         offset += len(rows)
+        # A covariate with one value among this month's candidates (e.g. no elective
+        # admissions in a small area) cannot enter the month's model: leave it out there.
+        model_covariates = [c for c in covariates + _prior_names(measures, windows)
+                            if rows[c].nunique(dropna=False) > 1]
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", EvaltoolsWarning)
-            m = match(rows, treatment, covariates + _prior_names(measures, windows),
+            m = match(rows, treatment, model_covariates,
                       exact=exact, distance=distance, caliper=caliper, ratio=ratio,
                       replace=replace, order=order, random_state=rng.integers(2**31))
         parts.append(_matched_rows(m, rows, p, treatment, index_col))
         before.append(rows)
         flow.append(_period_flow(m, p, int(offered.sum())))
+        flow[-1]["covariates left out (constant)"] = ", ".join(
+            c for c in covariates + _prior_names(measures, windows) if c not in model_covariates)
         if not replace:
             used[rows.loc[m.pairs.control_id, "_row"].to_numpy()] = True
+    options = dict(exact=exact, distance=distance, caliper=caliper, ratio=ratio,
+                   replace=replace, order=order, prior_months=prior_months,
+                   method="risk-set nearest")
     return _combine(parts, before, flow, (treatment, id_col, index_col),
-                    covariates + _prior_names(measures, windows), rng, max_before_rows, dict(exact=exact, distance=distance, caliper=caliper,
-                                          ratio=ratio, replace=replace, order=order,
-                                          prior_months=prior_months, method="risk-set nearest"),
+                    covariates + _prior_names(measures, windows), rng, max_before_rows, options,
                     random_state)
 
 
@@ -199,7 +206,7 @@ def _combine(parts, before, flow, keys, covariates, rng, cap, options, random_st
     subclass = pd.Series(None, index=data.index, dtype=object)
     subclass[is_matched] = matched.loc[ids, "subclass"].to_numpy()
     by_period = pd.DataFrame(flow)
-    totals = by_period.drop(columns="period").sum()
+    totals = by_period.drop(columns=["period", "covariates left out (constant)"]).sum()
     flow_df = pd.DataFrame({"step": [
         "participants supplied", "participants matched", "participants unmatched",
         "control offers (control x period)", "controls matched"],

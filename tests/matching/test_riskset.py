@@ -75,3 +75,12 @@ def test_with_replacement_controls_may_recur():
     md = m.matched_data
     assert md.match_id.is_unique
     assert md[md.treated == 1].shape[0] == 100
+
+
+def test_constant_covariates_in_a_month_are_left_out_and_reported(small):
+    persons, events = small  # only emergency stays: elective use etc. are all zero
+    m = et.matching.match_risk_set(persons, events, covariates=["age"], caliper=None,
+                                   progress=False)
+    left_out = m.flow_by_period["covariates left out (constant)"]
+    assert left_out.str.contains("prior_elective_admissions").all()
+    assert m.summary().loc["Matched", "Treated"] == 2
