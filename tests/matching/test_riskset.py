@@ -79,6 +79,7 @@ def test_with_replacement_controls_may_recur():
 
 def test_constant_covariates_in_a_month_are_left_out_and_reported(small):
     persons, events = small  # only emergency stays: elective use etc. are all zero
+    events = events.assign(los=2)
     m = et.matching.match_risk_set(persons, events, covariates=["age"], caliper=None,
                                    progress=False)
     left_out = m.flow_by_period["covariates left out (constant)"]
