@@ -62,7 +62,8 @@ def match_risk_set(persons: pd.DataFrame, events: pd.DataFrame, *, covariates: l
         As in :func:`evaltools.match`, applied within each enrolment month. The propensity
         model is fitted within each month; the caliper is in SDs of that month's distance.
     max_before_rows : int
-        Cap on the candidate rows kept (a random sample) for the "before" balance.
+        Cap on the unmatched candidate rows kept (a random sample, spread over the months)
+        for the "before" balance; memory stays bounded however large the pool.
 
     Returns
     -------
@@ -100,7 +101,9 @@ def match_risk_set(persons: pd.DataFrame, events: pd.DataFrame, *, covariates: l
     rng = np.random.default_rng(random_state)
     used = np.zeros(len(persons), bool)
     parts, before, flow, offset = [], [], [], 0
-    for p in tqdm(np.unique(period[treated]), desc="risk sets", disable=not progress):
+    months = np.unique(period[treated])
+    per_period = max_before_rows // len(months)
+    for p in tqdm(months, desc="risk sets", disable=not progress):
         start = p.astype("M8[D]")
         offered = ~treated & ~used & (ends >= start)
         rows = _candidates(persons, treated & (period == p), offered, index, start,
@@ -118,7 +121,7 @@ def match_risk_set(persons: pd.DataFrame, events: pd.DataFrame, *, covariates: l
                       exact=exact, distance=distance, caliper=caliper, ratio=ratio,
                       replace=replace, order=order, random_state=rng.integers(2**31))
         parts.append(_matched_rows(m, rows, p, treatment, index_col))
-        before.append(rows)
+        before.append(_keep_for_balance(rows, parts[-1], treatment, per_period, rng))
         flow.append(_period_flow(m, p, int(offered.sum())))
         flow[-1]["covariates left out (constant)"] = ", ".join(
             c for c in covariates + _prior_names(measures, windows) if c not in model_covariates)
@@ -128,8 +131,7 @@ def match_risk_set(persons: pd.DataFrame, events: pd.DataFrame, *, covariates: l
                    replace=replace, order=order, prior_months=prior_months,
                    method="risk-set nearest")
     return _combine(parts, before, flow, (treatment, id_col, index_col),
-                    covariates + _prior_names(measures, windows), rng, max_before_rows, options,
-                    random_state)
+                    covariates + _prior_names(measures, windows), options, random_state)
 
 
 def _prior_names(measures, windows):
@@ -182,6 +184,15 @@ def _matched_rows(m, rows, period, treatment, index_col):
                                       for s in md["subclass"]]})
 
 
+def _keep_for_balance(rows, matched, treatment, cap, rng):
+    """Participants, matched controls and a random sample of ``cap`` other candidates:
+    enough for the "before" balance without holding every month's pool."""
+    keep = (rows[treatment] == 1) | rows["match_id"].isin(matched["match_id"])
+    others = np.flatnonzero(~keep.to_numpy())
+    sample = rng.choice(others, min(cap, len(others)), replace=False)
+    return rows.iloc[np.sort(np.r_[np.flatnonzero(keep.to_numpy()), sample])]
+
+
 def _period_flow(m, period, offered):
     f = m.flow.set_index("step")["n"]
     return {"period": str(period), "participants": int(f["treated supplied"]),
@@ -189,16 +200,11 @@ def _period_flow(m, period, offered):
             "controls matched": int(f["controls matched (distinct)"])}
 
 
-def _combine(parts, before, flow, keys, covariates, rng, cap, options, random_state):
+def _combine(parts, before, flow, keys, covariates, options, random_state):
     treatment, id_col, index_col = keys
     matched = pd.concat(parts, ignore_index=True).set_index("match_id")
     data = pd.concat(before, ignore_index=True)
     is_matched = data["match_id"].isin(matched.index).to_numpy()
-    controls = np.flatnonzero((data[treatment].to_numpy() == 0) & ~is_matched)
-    if len(controls) > cap:  # a random sample of unmatched candidate rows for "before"
-        drop = np.setdiff1d(controls, rng.choice(controls, cap, replace=False))
-        data = data.drop(index=data.index[drop]).reset_index(drop=True)
-        is_matched = data["match_id"].isin(matched.index).to_numpy()
     ids = data.loc[is_matched, "match_id"]
     data.loc[is_matched, index_col] = matched.loc[ids, "pseudo_index"].to_numpy()
     weights = np.zeros(len(data))
