@@ -8,12 +8,12 @@ panel (trajectories of a selected cohort), and from a report's summary figures a
 
 from .audit import AuditResult, audit_claim
 from .counts import CountModel, expected_rtm_counts
-from .decompose import DecompositionResult, decompose_change
+from .decompose import DecompositionResult, decompose_change, decompose_with_model
 from .fit import fit_count_model
 from .normal import expected_rtm_normal, solve_rtm_normal
 from .results import RTMEstimate
 from .trajectory import TrajectoryResult, selection_trajectory
 
 __all__ = ["expected_rtm_normal", "solve_rtm_normal", "expected_rtm_counts", "CountModel",
-           "fit_count_model", "selection_trajectory", "TrajectoryResult", "decompose_change",
+           "fit_count_model", "selection_trajectory", "TrajectoryResult", "decompose_change", "decompose_with_model",
            "DecompositionResult", "audit_claim", "AuditResult", "RTMEstimate"]

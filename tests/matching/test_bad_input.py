@@ -72,3 +72,12 @@ def test_bad_options(df):
         et.match(df, "treated", ["x"], method="genetic")
     with pytest.raises(ParameterError, match="needs outcome="):
         et.match(df, "treated", ["x"], distance="prognostic")
+
+
+def test_overlap_and_love_plots(df):
+    m = et.match(df, "treated", ["x", "z"])
+    assert "distance" in m.plot(kind="overlap").get_xlabel()
+    assert "standardised" in m.plot().get_xlabel()
+    cem = et.match(df, "treated", ["x"], method="cem")
+    with pytest.raises(ParameterError, match="no one-dimensional distance"):
+        cem.plot(kind="overlap")
