@@ -3,6 +3,7 @@ balancing (Hainmueller 2012)."""
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -146,8 +147,6 @@ def entropy_balance(data: pd.DataFrame, treatment: str, covariates: list[str], *
     w = np.ones(len(data))
     w[~t] = q / q.sum() * (~t).sum()
     if np.abs(dual(res.x)[1]).max() > 1e-6:
-        import warnings
-
         warnings.warn("Entropy balancing did not reach exact balance: the treated means may "
                       "lie outside what the controls can reproduce (poor overlap).",
                       ConvergenceWarning, stacklevel=2)

@@ -86,7 +86,7 @@ def match(data: pd.DataFrame, treatment: str = "treated", covariates: list[str] 
     focal = data[treatment].to_numpy() == (1 if estimand == "ATT" else 0)
     if method in ("exact", "cem"):
         return _subclass_match(data, treatment, covariates, focal, method, cutpoints, flow,
-                               estimand, locals())
+                               estimand, exact, random_state)
     score, coords = _distance(data, treatment, covariates, distance, outcome, mahvars)
     sd = float(np.std(score, ddof=1)) if score is not None else None
     caliper_abs = caliper * sd if caliper is not None and sd is not None else caliper
@@ -248,7 +248,7 @@ def _pair_result(data, treatment, covariates, focal, score, t, c, d, no_stratum,
 
 
 def _subclass_match(data, treatment, covariates, focal, method, cutpoints, flow, estimand,
-                    args):
+                    exact, random_state):
     keys = data[covariates] if method == "exact" else coarsen(data, covariates, cutpoints)
     sub = exact_subclasses(keys, focal)
     weights = subclass_weights(sub, focal)
@@ -257,7 +257,7 @@ def _subclass_match(data, treatment, covariates, focal, method, cutpoints, flow,
                    ("treated unmatched: no control with the same (coarsened) values",
                     int((~in_sub & focal).sum())),
                    ("controls matched", int((in_sub & ~focal).sum()))]
-    options = dict(method=method, distance=None, exact=args["exact"], caliper=None,
+    options = dict(method=method, distance=None, exact=exact, caliper=None,
                    caliper_abs=None, ratio=None, replace=None, order=None, estimand=estimand,
                    cutpoints=cutpoints)
     flow_df = pd.DataFrame(flow, columns=["step", "n"])
@@ -267,4 +267,4 @@ def _subclass_match(data, treatment, covariates, focal, method, cutpoints, flow,
                        pairs=pd.DataFrame(columns=["subclass", "treated_id", "control_id",
                                                    "distance"]),
                        distance_=None, flow=flow_df, estimand=estimand,
-                       meta=run_meta(options, random_state=args["random_state"], flow=flow_df))
+                       meta=run_meta(options, random_state=random_state, flow=flow_df))

@@ -180,8 +180,8 @@ def _matched_rows(m, rows, period, treatment, index_col):
                                  index_col].to_numpy()
     return pd.DataFrame({"match_id": md["match_id"].to_numpy(), "pseudo_index": index,
                          "weights": md["weights"].to_numpy(),
-                         "subclass": [f"{period}:{int(s)}" if s == s else None
-                                      for s in md["subclass"]]})
+                         "subclass": (f"{period}:" + md["subclass"].astype("Int64")
+                                      .astype(str)).where(md["subclass"].notna()).to_numpy()})
 
 
 def _keep_for_balance(rows, matched, treatment, cap, rng):

@@ -103,3 +103,17 @@ def test_sorted_and_typed():
     assert persons.person_id.is_monotonic_increasing
     assert np.issubdtype(events.event_date.dtype, np.datetime64)
     assert (events.groupby("person_id").event_date.apply(lambda s: s.is_monotonic_increasing)).all()
+
+
+def test_data_dictionary_lists_exactly_the_sample_columns():
+    """data_samples/README.md documents every column of the committed sample, no more."""
+    import re
+
+    text = et.datasets.sample_path("README.md").read_text()
+    persons, events = et.datasets.load_popp_sample()
+    for heading, table in (("### persons", persons), ("### events", events)):
+        section = text.split(heading)[1].split("###")[0]
+        documented = [c for c in re.findall(r"^\| (\w+) \|", section, flags=re.M)
+                      if c != "column"]
+        assert documented == list(table.columns), heading
+    assert f"{len(persons):,} rows" in text
