@@ -14,6 +14,7 @@ __all__ = [
     "EvaltoolsWarning",
     "ExclusionWarning",
     "ConvergenceWarning",
+    "DataWarning",
 ]
 
 
@@ -39,3 +40,8 @@ class ExclusionWarning(EvaltoolsWarning):
 
 class ConvergenceWarning(EvaltoolsWarning):
     """A model fit did not converge or is unreliable (e.g. separation)."""
+
+
+class DataWarning(EvaltoolsWarning):
+    """The data look wrong but a result can still be computed (duplicates, outlying dates,
+    dropped constant or collinear covariates); the message says what was found and done."""

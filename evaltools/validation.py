@@ -8,15 +8,22 @@ say what to do.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .exceptions import ParameterError, SchemaError
+from .exceptions import DataWarning, ParameterError, SchemaError
 
 __all__ = [
+    "check_bool",
+    "check_finite",
+    "check_treatment",
+    "check_weights",
+    "check_unique_index",
+    "drop_redundant",
     "check_option",
     "check_number",
     "check_columns",
@@ -144,3 +151,134 @@ def check_binary(df: pd.DataFrame, column: str, table: str) -> pd.Series:
             f"and {n_missing} missing. Fix: recode it as 1 = treated, 0 = control."
         )
     return s.astype("int8")
+
+
+# --- values that must be finite, treatment columns, weights, option types -------------------
+
+def check_bool(value: Any, name: str, func: str) -> bool:
+    """Check a True/False option; strings such as ``"no"`` or ``"False"`` are refused.
+
+    >>> check_bool(True, "replace", "match")
+    True
+    """
+    if not isinstance(value, (bool, np.bool_)):
+        raise ParameterError(
+            f"The '{name}' parameter of {func} must be True or False. Got {value!r} "
+            f"({type(value).__name__}) instead.")
+    return bool(value)
+
+
+def check_finite(df: pd.DataFrame, columns: Iterable[str], table: str, *,
+                 id_col: str | None = None, fix: str = "") -> None:
+    """Raise unless every column is numeric with no missing or infinite value.
+
+    ``inf`` is treated like a missing value: both are named, counted and located.
+
+    >>> check_finite(pd.DataFrame({"age": [70.0, 81.0]}), ["age"], "data")
+    """
+    for col in columns:
+        s = df[col]
+        if not (pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s)):
+            odd = pd.unique(s.dropna())[:5]
+            raise SchemaError(
+                f"Column '{col}' of the {table} table must be numeric; it has dtype "
+                f"{s.dtype} with values such as {examples(odd)}. Fix: convert it to numbers"
+                f", or use C({col}) in a formula for a categorical variable.")
+        values = s.to_numpy(dtype="float64", na_value=np.nan)
+        missing, infinite = np.isnan(values), np.isinf(values)
+        bad = missing | infinite
+        if bad.any():
+            where = df.loc[bad, id_col] if id_col else df.index[bad]
+            label = f"{id_col} " if id_col else "row index "
+            hint = fix or "fill or drop these rows before calling, and count them in your flow"
+            raise SchemaError(
+                f"Column '{col}' of the {table} table has {int(missing.sum())} missing and "
+                f"{int(infinite.sum())} infinite value(s), at {label}{examples(where)}. "
+                f"Fix: {hint}.")
+
+
+def check_treatment(df: pd.DataFrame, column: str, table: str) -> pd.Series:
+    """Check a 0/1 treatment column that has both treated and control rows.
+
+    >>> check_treatment(pd.DataFrame({"treated": [0, 1, 1]}), "treated", "data").tolist()
+    [0, 1, 1]
+    """
+    check_columns(df, [column], table)
+    s = check_binary(df, column, table)
+    n_treated = int(s.sum())
+    if n_treated == 0 or n_treated == len(s):
+        only = "treated (1)" if n_treated else "control (0)"
+        raise SchemaError(
+            f"Column '{column}' of the {table} table must have both treated (1) and control "
+            f"(0) rows, but all {len(s)} rows are {only}. Fix: include the comparison group, "
+            f"or check that '{column}' is the treatment column.")
+    return s
+
+
+def check_weights(weights: Any, n: int, name: str, func: str) -> np.ndarray:
+    """Check a weight vector: length ``n``, finite, non-negative and not all zero."""
+    w = np.asarray(weights, dtype="float64")
+    if w.shape != (n,):
+        raise ParameterError(
+            f"The '{name}' parameter of {func} must have one weight per row ({n}). "
+            f"Got shape {w.shape} instead.")
+    bad = ~np.isfinite(w) | (w < 0)
+    if bad.any():
+        raise ParameterError(
+            f"The '{name}' parameter of {func} must be finite and non-negative; "
+            f"{int(bad.sum())} weight(s) are not, at positions {examples(np.flatnonzero(bad))} "
+            f"(values {examples(w[bad])}). Fix: drop those rows or correct the weights.")
+    if not w.any():
+        raise ParameterError(
+            f"The '{name}' parameter of {func} is zero for every row. Fix: check the weights.")
+    return w
+
+
+def check_unique_index(df: pd.DataFrame, table: str) -> None:
+    """Refuse a DataFrame whose index repeats labels (rows could not be told apart)."""
+    if not df.index.is_unique:
+        dup = pd.unique(df.index[df.index.duplicated()])
+        raise SchemaError(
+            f"The index of the {table} table repeats {len(dup)} label(s), e.g. {examples(dup)}. "
+            "Fix: call .reset_index(drop=True) first.")
+
+
+def drop_redundant(x: pd.DataFrame, *, what: str = "covariate", tol: float = 1e-9,
+                   warn: bool = True) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Drop constant columns and columns that are linear combinations of earlier ones.
+
+    Returns the kept columns and ``{column: reason}`` for each dropped one, for the result's
+    notes (and a :class:`DataWarning` unless ``warn=False``). Collinearity is found by a pivoted QR decomposition of the centred, scaled columns,
+    keeping the earlier of two collinear columns (as R's ``lm`` reports NA for the later one).
+
+    >>> x = pd.DataFrame({"a": [1.0, 2, 3, 4], "b": [2.0, 4, 6, 8], "c": [1.0, 1, 1, 1]})
+    >>> kept, dropped = drop_redundant(x, warn=False)
+    >>> list(kept), dropped
+    (['a'], {'b': 'collinear with a', 'c': 'constant (1)'})
+    """
+    values = x.to_numpy(dtype="float64")
+    scale = np.maximum(1.0, np.abs(values).max(axis=0)) if len(values) else np.ones(x.shape[1])
+    sd = values.std(axis=0)
+    z = (values - values.mean(axis=0)) / np.where(sd > 0, sd, 1.0)
+    dropped: dict[str, str] = {}
+    kept: list[int] = []
+    for j, name in enumerate(map(str, x.columns)):
+        if sd[j] <= tol * scale[j]:
+            dropped[name] = f"constant ({values[0, j]:g})" if len(values) else "no rows"
+            continue
+        # Few covariates: regress each on the ones kept so far; no residual = collinear.
+        if kept:
+            coef, *_ = np.linalg.lstsq(z[:, kept], z[:, j], rcond=None)
+            residual = z[:, j] - z[:, kept] @ coef
+            if residual @ residual <= 1e-10 * len(z):
+                partners = [str(x.columns[k]) for k, c in zip(kept, coef, strict=True)
+                            if abs(c) > 1e-8]
+                dropped[name] = "collinear with " + ", ".join(partners)
+                continue
+        kept.append(j)
+    if dropped and warn:
+        reasons = "; ".join(f"{k}: {v}" for k, v in dropped.items())
+        warnings.warn(f"Dropped {len(dropped)} {what}(s) that carry no information of their "
+                      f"own ({reasons}); the result's notes record this.", DataWarning,
+                      stacklevel=3)
+    return x.iloc[:, kept], dropped

@@ -1,5 +1,7 @@
 """Pieces every evaltools module shares: result rendering and reproducibility records."""
 
-from .results import ResultMixin, TableResult, format_table, run_meta
+from .formula import covariate_matrix
+from .results import TIDY_COLUMNS, ResultMixin, TableResult, format_table, run_meta
 
-__all__ = ["ResultMixin", "TableResult", "format_table", "run_meta"]
+__all__ = ["ResultMixin", "TableResult", "TIDY_COLUMNS", "covariate_matrix", "format_table",
+           "run_meta"]

@@ -16,7 +16,9 @@ from datetime import UTC, datetime
 from importlib import metadata
 from typing import Any
 
+import numpy as np
 import pandas as pd
+from scipy import stats
 
 _PACKAGES = ("evaltools", "numpy", "pandas", "scipy", "statsmodels", "scikit-learn",
              "linearmodels", "duckdb")
@@ -59,14 +61,60 @@ def format_table(df: pd.DataFrame, digits: int = 4) -> pd.DataFrame:
     return out.astype(object).where(out.notna(), ".")
 
 
+TIDY_COLUMNS = ["term", "estimate", "std_error", "conf_low", "conf_high", "p_value", "n"]
+
+
 class ResultMixin:
-    """Text and HTML rendering from ``summary()``, plus ``meta``."""
+    """Text and HTML rendering from ``summary()``, ``meta``, and for estimates ``tidy()`` and
+    ``conf_int()``.
+
+    A result that estimates something implements ``_estimates()``: a DataFrame with
+    columns ``term``, ``estimate``, ``std_error``, ``n`` and optionally ``log_se`` (the
+    standard error of the log of a ratio estimate, so its interval and p-value are
+    computed on the log scale) and ``df`` (degrees of freedom for a t reference instead of
+    the normal). ``tidy()`` and ``conf_int()`` are computed from it, for any level.
+    """
 
     _title: str = "Result"
     meta: dict[str, Any]
 
     def summary(self) -> pd.DataFrame:  # pragma: no cover - subclasses override
         raise NotImplementedError
+
+    def _estimates(self) -> pd.DataFrame:
+        raise TypeError(f"{type(self).__name__} holds no estimates with standard errors; "
+                        "use .summary() for its table.")
+
+    def tidy(self, level: float = 0.95) -> pd.DataFrame:
+        """One row per term: term, estimate, std_error, conf_low, conf_high, p_value, n."""
+        from ..validation import check_number
+
+        check_number(level, "level", "tidy", low=0, high=1, closed="neither")
+        e = self._estimates().reset_index(drop=True)
+        est, se = e["estimate"].to_numpy(float), e["std_error"].to_numpy(float)
+        log_se = e["log_se"].to_numpy(float) if "log_se" in e else np.full(len(e), np.nan)
+        df = e["df"].to_numpy(float) if "df" in e else np.full(len(e), np.inf)
+        q = np.where(np.isfinite(df), stats.t.ppf(0.5 + level / 2, np.where(
+            np.isfinite(df), df, 1)), stats.norm.ppf(0.5 + level / 2))
+        on_log = np.isfinite(log_se)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            centre = np.where(on_log, np.log(est), est)
+            spread = np.where(on_log, log_se, se)
+            low, high = centre - q * spread, centre + q * spread
+            stat = np.abs(centre / spread)
+        p = np.where(np.isfinite(df), 2 * stats.t.sf(stat, np.where(np.isfinite(df), df, 1)),
+                     2 * stats.norm.sf(stat))
+        return pd.DataFrame({
+            "term": e["term"].astype(str), "estimate": est, "std_error": se,
+            "conf_low": np.where(on_log, np.exp(low), low),
+            "conf_high": np.where(on_log, np.exp(high), high),
+            "p_value": p, "n": e["n"] if "n" in e else np.nan})
+
+    def conf_int(self, level: float = 0.95) -> pd.DataFrame:
+        """Confidence limits at ``level``: a DataFrame indexed by term with lower, upper."""
+        t = self.tidy(level)
+        return pd.DataFrame({"lower": t["conf_low"].to_numpy(),
+                             "upper": t["conf_high"].to_numpy()}, index=t["term"])
 
     def _notes(self) -> list[str]:
         return []
