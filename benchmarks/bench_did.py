@@ -40,8 +40,8 @@ def run(n_units: int) -> dict:
     df = make_data(n_units)
     _ = et.did.att_gt  # import the module (linearmodels, statsmodels) before the clock starts
     t0 = time.perf_counter()
-    res = et.did.att_gt(df, yname="y", tname="period", idname="id", gname="g",
-                        xformla=["x1", "x2"], est_method="dr")
+    res = et.did.att_gt(df, outcome="y", time="period", unit="id", cohort="g",
+                        covariates=["x1", "x2"], est_method="dr")
     t1 = time.perf_counter()
     res.aggregate("simple")
     res.aggregate("dynamic")

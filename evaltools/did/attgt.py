@@ -7,6 +7,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from .._shared import covariate_matrix
 from ..exceptions import EvaltoolsWarning, SchemaError
 from ..validation import check_columns, check_number, check_option, examples
 from .cells import cell_att
@@ -15,33 +16,24 @@ from .results import ATTgtResult
 __all__ = ["att_gt"]
 
 
-def _covariates(xformla) -> list[str]:
-    if xformla is None:
-        return []
-    if isinstance(xformla, str):
-        rhs = xformla.split("~")[-1]
-        return [] if rhs.strip() in ("", "1") else [t.strip() for t in rhs.split("+")]
-    return list(xformla)
-
-
-def _panel(data, yname, tname, idname, gname, covs, allow_unbalanced):
+def _panel(data, outcome, time, unit, cohort, covariates, allow_unbalanced):
     """Wide arrays: outcomes (units x periods, NaN where unobserved), groups, covariates
     (each unit's first observed period) and the flow."""
-    check_columns(data, [yname, tname, idname, gname, *covs], "data")
-    if not pd.api.types.is_numeric_dtype(data[yname]):
-        raise SchemaError(f"Outcome '{yname}' must be numeric; it is {data[yname].dtype}.")
-    dup = data.duplicated([idname, tname])
+    check_columns(data, [outcome, time, unit, cohort], "data")
+    if not pd.api.types.is_numeric_dtype(data[outcome]):
+        raise SchemaError(f"Outcome '{outcome}' must be numeric; it is {data[outcome].dtype}.")
+    dup = data.duplicated([unit, time])
     if dup.any():
-        raise SchemaError(f"{int(dup.sum())} duplicated ({idname}, {tname}) row(s), e.g. "
-                          f"{idname} {examples(data.loc[dup, idname])}. Fix: one row per unit "
+        raise SchemaError(f"{int(dup.sum())} duplicated ({unit}, {time}) row(s), e.g. "
+                          f"{unit} {examples(data.loc[dup, unit])}. Fix: one row per unit "
                           "and period.")
-    varying = data.groupby(idname)[gname].nunique() > 1
+    varying = data.groupby(unit)[cohort].nunique() > 1
     if varying.any():
-        raise SchemaError(f"'{gname}' varies within {int(varying.sum())} unit(s), e.g. "
+        raise SchemaError(f"'{cohort}' varies within {int(varying.sum())} unit(s), e.g. "
                           f"{examples(varying.index[varying])}. Fix: the first treated period "
                           "is a property of the unit.")
-    periods = np.sort(data[tname].unique())
-    wide = data.pivot(index=idname, columns=tname, values=yname)
+    periods = np.sort(data[time].unique())
+    wide = data.pivot(index=unit, columns=time, values=outcome)
     complete = wide.notna().all(axis=1)
     flow = [("units supplied", len(wide))]
     if allow_unbalanced:
@@ -54,40 +46,54 @@ def _panel(data, yname, tname, idname, gname, covs, allow_unbalanced):
                       "are dropped to balance the panel (counted in the flow).",
                       EvaltoolsWarning, stacklevel=3)
     wide = wide[complete]
-    first = data.sort_values(tname).drop_duplicates(idname).set_index(idname)
-    units = data.drop_duplicates(idname).set_index(idname).loc[wide.index]
-    g = units[gname].to_numpy()
+    first = data.sort_values(time).drop_duplicates(unit).set_index(unit)
+    units = data.drop_duplicates(unit).set_index(unit).loc[wide.index]
+    g = units[cohort].to_numpy()
     bad = (g > 0) & ~np.isin(g, periods) & (g <= periods.max())
     if bad.any():
-        raise SchemaError(f"'{gname}' has values {examples(np.unique(g[bad]))} that are not "
+        raise SchemaError(f"'{cohort}' has values {examples(np.unique(g[bad]))} that are not "
                           f"observed periods ({periods.min()} to {periods.max()}).")
     late = g > periods.max()
     if late.any():  # treated after the window: never treated within it (as R's did)
         flow.append(("treated after the last period: counted as never treated",
                      int(late.sum())))
         g = np.where(late, 0, g)
-    x = (first.reindex(wide.index)[covs].to_numpy(float) if covs
-         else np.empty((len(wide), 0)))
+    if covariates is None:
+        x, covs = np.empty((len(wide), 0)), []
+    else:
+        x, _ = covariate_matrix(first.reindex(wide.index), covariates, func="att_gt")
+        covs, x = list(x.columns), x.to_numpy(float)
     flow.append(("units in the analysis", len(wide)))
-    return wide.to_numpy(float), periods, g, x, flow
+    return wide.to_numpy(float), periods, g, x, covs, flow
 
 
-def att_gt(data: pd.DataFrame, *, yname: str, tname: str, idname: str, gname: str,
-           xformla=None, control_group: str = "nevertreated", est_method: str = "dr",
+def att_gt(data: pd.DataFrame, *, outcome: str, unit: str, time: str, cohort: str,
+           covariates=None, control_group: str = "nevertreated", est_method: str = "dr",
            anticipation: int = 0, base_period: str = "varying", bootstrap: bool = False,
            n_boot: int = 999, random_state: int | None = None,
            min_cell: int = 2, allow_unbalanced_panel: bool = False) -> ATTgtResult:
     """Group-time average treatment effects (Callaway & Sant'Anna 2021) for panel data.
 
-    Follows R's ``did::att_gt``: ``gname`` is the first treated period (0 = never
-    treated); comparison units are never treated (``"nevertreated"``) or also not yet
-    treated (``"notyettreated"``); ``est_method`` is ``"dr"`` (doubly robust, Sant'Anna &
-    Zhao 2020), ``"ipw"`` or ``"reg"``; covariates (``xformla``: a list of columns or
-    ``"~ x1 + x2"``) are taken from the first period; ``base_period="varying"`` compares
-    pre-treatment periods with the period before, ``"universal"`` always with
-    ``g - 1 - anticipation``. Standard errors come from the influence functions
-    (analytic by default; R's did defaults to the multiplier bootstrap, available with
-    ``bootstrap=True``, which also gives uniform confidence bands).
+    Follows R's ``did::att_gt``. Arguments and the R argument each stands for:
+
+    - ``outcome`` (R ``yname``): the outcome column.
+    - ``unit`` (R ``idname``): the unit id column.
+    - ``time`` (R ``tname``): the period column (numeric).
+    - ``cohort`` (R ``gname``): the first treated period of each unit; 0 or NaN = never
+      treated.
+    - ``covariates`` (R ``xformla``): a list of columns or a formula ``"~ x1 + C(region)"``;
+      each unit's values in its first observed period are used.
+    - ``control_group`` (R ``control_group``): never treated units (``"nevertreated"``) or
+      also those not yet treated (``"notyettreated"``).
+    - ``est_method`` (R ``est_method``): ``"dr"`` (doubly robust, Sant'Anna & Zhao 2020,
+      DRDID's ``drdid_panel``), ``"ipw"`` or ``"reg"``.
+    - ``anticipation`` (R ``anticipation``), ``base_period`` (R ``base_period``):
+      ``"varying"`` compares pre-treatment periods with the period before, ``"universal"``
+      always with the last period before ``g - anticipation``.
+    - ``bootstrap`` (R ``bstrap``; R defaults to ``TRUE``), ``n_boot`` (R ``biters``).
+
+    Standard errors come from the influence functions (analytic by default; the multiplier
+    bootstrap, ``bootstrap=True``, also gives uniform confidence bands).
 
     Cells with fewer than ``min_cell`` treated or comparison units get a missing estimate
     with the reason recorded, rather than stopping the run.
@@ -101,8 +107,8 @@ def att_gt(data: pd.DataFrame, *, yname: str, tname: str, idname: str, gname: st
     --------
     >>> import evaltools as et
     >>> panel, _ = et.datasets.area_rollout(n_areas=60, seed=1)
-    >>> res = et.did.att_gt(panel, yname="rate_per_1000", tname="year", idname="area",
-    ...                     gname="first_year", est_method="reg")
+    >>> res = et.did.att_gt(panel, outcome="rate_per_1000", unit="area", time="year",
+    ...                     cohort="first_year", est_method="reg")
     >>> res.aggregate("simple").estimate < 0
     True
     """
@@ -110,11 +116,10 @@ def att_gt(data: pd.DataFrame, *, yname: str, tname: str, idname: str, gname: st
     check_option(est_method, "est_method", "att_gt", ["dr", "ipw", "reg"])
     check_option(base_period, "base_period", "att_gt", ["varying", "universal"])
     check_number(anticipation, "anticipation", "att_gt", low=0, integer=True)
-    covs = _covariates(xformla)
-    y, periods, g, x, flow = _panel(data, yname, tname, idname, gname, covs,
-                                    allow_unbalanced_panel)
+    y, periods, g, x, covs, flow = _panel(data, outcome, time, unit, cohort, covariates,
+                                          allow_unbalanced_panel)
     if control_group == "nevertreated" and not (g == 0).any():
-        raise SchemaError(f"No never-treated units ('{gname}' == 0), so control_group="
+        raise SchemaError(f"No never-treated units ('{cohort}' == 0), so control_group="
                           "'nevertreated' has no comparison group. Fix: use "
                           "control_group='notyettreated'.")
     # Units treated in the first period (or before) identify nothing: R's did drops them.
@@ -135,7 +140,7 @@ def att_gt(data: pd.DataFrame, *, yname: str, tname: str, idname: str, gname: st
                               caches))
     table = pd.DataFrame(rows)
     return ATTgtResult.build(table, inf_matrix, g, dict(
-        yname=yname, tname=tname, idname=idname, gname=gname, covariates=covs,
+        outcome=outcome, unit=unit, time=time, cohort=cohort, covariates=covs,
         control_group=control_group, est_method=est_method, anticipation=anticipation,
         base_period=base_period, allow_unbalanced_panel=allow_unbalanced_panel), bootstrap,
         n_boot, random_state, flow)

@@ -13,7 +13,7 @@ import evaltools as et
 from evaltools.exceptions import SchemaError
 
 MPDTA = et.datasets.sample_path("mpdta.csv")
-ARGS = dict(yname="lemp", tname="year", idname="countyreal", gname="first.treat")
+ARGS = dict(outcome="lemp", time="year", unit="countyreal", cohort="first.treat")
 
 PUBLISHED_ATT = {  # (group, time): ATT(g,t)
     (2004, 2004): -0.0105, (2004, 2005): -0.0704, (2004, 2006): -0.1373,
@@ -58,7 +58,7 @@ def test_aggregations_match_published(result):
 
 def test_with_covariates_doubly_robust(mpdta):
     """did README, xformla = ~lpop (doubly robust): ATT(2004, 2004) = -0.0145."""
-    res = et.did.att_gt(mpdta, **ARGS, xformla="~ lpop")
+    res = et.did.att_gt(mpdta, **ARGS, covariates="~ lpop")
     got = res.summary().set_index(["group", "time"])["att"]
     assert round(got[(2004, 2004)], 4) == -0.0145
     assert round(res.aggregate("simple").estimate, 3) == -0.042
@@ -100,8 +100,8 @@ def test_recovers_a_known_effect_on_simulated_rollout():
     """Seeded area panel (400 areas): the simple aggregation recovers the true effect,
     averaged with the same group-size weights, within three standard errors."""
     panel, truth = et.datasets.area_rollout(n_areas=400, seed=11)
-    res = et.did.att_gt(panel, yname="rate_per_1000", tname="year", idname="area",
-                        gname="first_year", est_method="reg")
+    res = et.did.att_gt(panel, outcome="rate_per_1000", time="year", unit="area",
+                        cohort="first_year", est_method="reg")
     agg = res.aggregate("simple")
     sizes = panel.drop_duplicates("area").first_year.value_counts()
     w = truth.first_year.map(sizes)
@@ -182,8 +182,8 @@ def test_doubly_robust_with_covariates_matches_csdid():
     ref_dir = MPDTA.parents[1] / "tests" / "did" / "reference"
     data = pd.read_csv(ref_dir / "staggered.csv")
     ref = pd.read_csv(ref_dir / "csdid_dr.csv").set_index(["group", "time"])
-    res = et.did.att_gt(data, yname="y", tname="period", idname="id", gname="g",
-                        xformla=["x1", "x2"], est_method="dr")
+    res = et.did.att_gt(data, outcome="y", time="period", unit="id", cohort="g",
+                        covariates=["x1", "x2"], est_method="dr")
     ours = res.summary().set_index(["group", "time"]).loc[ref.index]
     np.testing.assert_allclose(ours["att"], ref["att"], atol=2e-6)
     np.testing.assert_allclose(ours["se"], ref["se"], rtol=1e-4)
