@@ -19,6 +19,8 @@ def _weight_influence(cell_groups, group_of_unit, pg):
 
 def _detail(keys, estimates, influences, name):
     se = _se(np.column_stack(influences)) if influences else np.array([])
+    # A reference period (estimate 0 by construction) has no standard error, as R's did.
+    se = np.where(se <= np.sqrt(np.finfo(float).eps) * 10, np.nan, se)
     return pd.DataFrame({"estimate": estimates, "se": se,
                          "ci_low": np.array(estimates) - 1.959964 * se,
                          "ci_high": np.array(estimates) + 1.959964 * se},
@@ -27,7 +29,8 @@ def _detail(keys, estimates, influences, name):
 
 def aggregate(result, kind, *, balance_e=None, min_e=-np.inf, max_e=np.inf) -> AggregateResult:
     t = result.table
-    ok = t["att"].notna().to_numpy() & ~t["note"].eq("reference period").to_numpy()
+    has = t["att"].notna().to_numpy()
+    ok = has & ~t["note"].eq("reference period").to_numpy()
     att, inf = t["att"].to_numpy(), result.influence
     group, time = t["group"].to_numpy(), t["time"].to_numpy()
     units = result.groups
@@ -47,7 +50,8 @@ def aggregate(result, kind, *, balance_e=None, min_e=-np.inf, max_e=np.inf) -> A
     if kind == "simple":
         estimate, overall_inf = weighted(np.flatnonzero(post))
     elif kind == "dynamic":
-        keep = ok & (e >= min_e) & (e <= max_e)
+        # With a universal base the reference period enters at 0, as in R's aggte.
+        keep = has & (e >= min_e) & (e <= max_e)
         if balance_e is not None:
             full = [g for g in np.unique(group) if ((group == g) & ok & (e == balance_e)).any()]
             keep &= np.isin(group, full) & (e <= balance_e)

@@ -131,10 +131,13 @@ def att_gt(data: pd.DataFrame, *, outcome: str, unit: str, time: str, cohort: st
     groups = np.sort(np.unique(g[g > 0]))
     n = len(g)
     # One column of influence values per cell, filled in place (no per-cell copies).
-    inf_matrix = np.zeros((n, len(groups) * (len(periods) - 1)), order="F")
+    # R's did estimates every period with a universal base (the longest leads included),
+    # and all but the first with a varying base (which needs the period before).
+    first = 0 if base_period == "universal" else 1
+    inf_matrix = np.zeros((n, len(groups) * (len(periods) - first)), order="F")
     rows, caches = [], {}
     for group in groups:
-        for j, t in enumerate(periods[1:], start=1):
+        for j, t in enumerate(periods[first:], start=first):
             rows.append(_cell(y, g, xc, periods, group, j, t, control_group, est_method,
                               anticipation, base_period, min_cell, inf_matrix[:, len(rows)],
                               caches))
@@ -152,9 +155,9 @@ def _cell(y, g, xc, periods, group, j, t, control_group, method, anticipation, b
     post = t >= group
     index = {p: i for i, p in enumerate(periods)}
     if base_period == "universal" or post:
-        base = group - 1 - anticipation
-        base_j = max(i for i, p in enumerate(periods) if p <= base) if (
-            periods <= base).any() else None
+        # The last period before treatment (and anticipation) starts, as R's did.
+        before = np.flatnonzero(periods + anticipation < group)
+        base_j = int(before[-1]) if len(before) else None
     else:
         base_j = j - 1
     row = {"group": group, "time": t, "att": np.nan, "post": post, "note": ""}
