@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .._shared import ResultMixin
@@ -29,6 +30,10 @@ class RTMEstimate(ResultMixin):
         Expected mean of the selected group when remeasured, with no intervention.
     ci_low, ci_high : float or None
         Interval of ``change`` when the inputs are estimates.
+    draws : ndarray or None
+        Simulated changes behind the interval; ``tidy(level)`` takes its limits from their
+        quantiles and its standard error from their SD. Without draws the inputs are taken
+        as known and the standard error is missing.
     """
 
     change: float
@@ -38,6 +43,7 @@ class RTMEstimate(ResultMixin):
     ci_high: float | None = None
     model: str = "normal"
     inputs: dict[str, Any] = field(default_factory=dict)
+    draws: np.ndarray | None = field(default=None, repr=False)
     _title = "Expected regression to the mean"
 
     @property
@@ -52,6 +58,20 @@ class RTMEstimate(ResultMixin):
             "expected change": self.change,
             "relative change": self.relative_change,
             "ci_low": self.ci_low, "ci_high": self.ci_high}}, dtype=float)
+
+    def _estimates(self) -> pd.DataFrame:
+        se = float(np.std(self.draws, ddof=1)) if self.draws is not None else np.nan
+        n = self.inputs.get("n")
+        return pd.DataFrame({"term": ["expected change"], "estimate": [float(self.change)],
+                             "std_error": [se], "n": [np.nan if n is None else n]})
+
+    def tidy(self, level: float = 0.95) -> pd.DataFrame:
+        """The expected change with its simulation interval (percentiles of the draws)."""
+        out = super().tidy(level)
+        if self.draws is not None:
+            tail = (1 - level) / 2
+            out[["conf_low", "conf_high"]] = np.quantile(self.draws, [tail, 1 - tail])
+        return out
 
     def _notes(self) -> list[str]:
         return [f"Model: {self.model}; inputs {self.inputs}.", ASSUMPTION]
