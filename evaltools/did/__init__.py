@@ -3,8 +3,9 @@ Sant'Anna group-time effects and aggregations, Goodman-Bacon decomposition, matc
 
 from .attgt import att_gt
 from .bacon import BaconResult, bacon_decomposition
+from .event_study import EventStudyResult, event_study
 from .matched import matched_did
-from .regression import DiDResult, EventStudyResult, did_2x2, event_study, twfe
+from .regression import DiDResult, did_2x2, twfe
 from .results import AggregateResult, ATTgtResult
 
 __all__ = ["att_gt", "ATTgtResult", "AggregateResult", "did_2x2", "twfe", "event_study",

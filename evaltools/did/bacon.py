@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
+from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from .._shared import TableResult
-from ..validation import check_columns
+from .._shared import TableResult, run_meta
+from ..exceptions import DataWarning, SchemaError
+from ..validation import examples
+from .checks import (
+    check_absorbing,
+    check_balanced,
+    check_binary_varies,
+    check_panel,
+    check_twfe_identified,
+    check_unit_time,
+)
+from .regression import fit_panel
 
 __all__ = ["bacon_decomposition", "BaconResult"]
 
@@ -19,7 +31,20 @@ class BaconResult(TableResult):
     """The 2x2 comparisons behind a TWFE estimate: estimate, weight and type."""
 
     twfe_estimate: float
+    model: Any = None
     _title = "Goodman-Bacon decomposition"
+
+    def _estimates(self) -> pd.DataFrame:
+        """The TWFE coefficient (with its clustered standard error from ``model``) and each
+        2x2 comparison (no standard error: the decomposition is descriptive)."""
+        t = self.table
+        terms = t["treated"].astype(str) + " vs " + t["control"].astype(str)
+        twfe = pd.DataFrame({"term": ["twfe"], "estimate": [float(self.model.params.iloc[0])],
+                             "std_error": [float(self.model.std_errors.iloc[0])],
+                             "n": [int(self.model.nobs)], "df": [float(self.model.df_resid)]})
+        parts = pd.DataFrame({"term": terms, "estimate": t["estimate"], "std_error": np.nan,
+                              "n": t["n_units"], "df": np.inf})
+        return pd.concat([twfe, parts], ignore_index=True)
 
     def _notes(self) -> list[str]:
         bad = self.table.loc[self.table.type == "later vs earlier treated", "weight"].sum()
@@ -44,29 +69,25 @@ def _dd(y, units_a, units_b, pre, post):
             - (y[units_b][:, post].mean() - y[units_b][:, pre].mean()))
 
 
-def bacon_decomposition(data: pd.DataFrame, outcome: str, *, unit: str, time: str,
-                        treat: str) -> BaconResult:
-    """Decompose TWFE with staggered adoption into 2x2 comparisons (balanced panel,
-    absorbing treatment): treated vs never treated, earlier vs later treated (before the
-    later group starts), and later vs earlier treated (after the earlier one started),
-    with Goodman-Bacon's variance weights, which sum to one.
+def _check(data, outcome, unit, time, treatment, func):
+    check_panel(data, func, numeric=[outcome], other=[unit, time, treatment], unit=unit)
+    check_unit_time(data, unit, time, func)
+    check_binary_varies(data, treatment, "treatment", func)
+    check_balanced(data, unit, time, func)
+    check_absorbing(data, unit, time, treatment, func)
+    check_twfe_identified(data, unit, time, treatment, func)
+    first = data[time].min()
+    always = data.loc[(data[time] == first) & (data[treatment] == 1), unit]
+    if len(always):
+        raise SchemaError(
+            f"{len(always)} unit(s) are treated from the first period in {func}, e.g. {unit} "
+            f"{examples(always)}; these always-treated units have no pre-period. Fix: drop "
+            "them (they identify nothing about the effect).")
 
-    Examples
-    --------
-    >>> import evaltools as et
-    >>> panel, _ = et.datasets.area_rollout(n_areas=40, seed=1)
-    >>> res = et.did.bacon_decomposition(panel, "rate_per_1000", unit="area", time="year",
-    ...                                  treat="treated")
-    >>> float(round(res.table.weight.sum(), 6))
-    1.0
-    """
-    check_columns(data, [outcome, unit, time, treat], "data")
-    wide = data.pivot(index=unit, columns=time, values=outcome)
-    d = data.pivot(index=unit, columns=time, values=treat).to_numpy()
-    y = wide.to_numpy(float)
-    periods = wide.columns.to_numpy()
+
+def _comparisons(y, start, periods):
+    """Every 2x2 comparison with its unnormalised Goodman-Bacon weight (his eq. 10)."""
     T = len(periods)
-    start = np.where(d.any(axis=1), d.argmax(axis=1), -1)  # first treated column
     timing = sorted(set(start[start >= 0]))
     share = {s: np.mean(start == s) for s in timing}
     never = start == -1
@@ -78,22 +99,59 @@ def bacon_decomposition(data: pd.DataFrame, outcome: str, *, unit: str, time: st
             w = (share[k] + nu) ** 2 * (share[k] / (share[k] + nu)) * (nu / (share[k] + nu)) \
                 * dk * (1 - dk)
             rows.append(("treated vs never treated", periods[k], "never", w,
-                         _dd(y, start == k, never, slice(0, k), slice(k, T))))
+                         _dd(y, start == k, never, slice(0, k), slice(k, T)),
+                         int((start == k).sum() + never.sum())))
         for j in timing:
             if j <= k:
                 continue
             nk, nl = share[k], share[j]
             nkl = nk / (nk + nl)
             dl = (T - j) / T
+            n = int((start == k).sum() + (start == j).sum())
             w_early = ((nk + nl) * (1 - dl)) ** 2 * nkl * (1 - nkl) * (dk - dl) / (1 - dl) \
                 * (1 - dk) / (1 - dl)
             rows.append(("earlier vs later treated", periods[k], periods[j], w_early,
-                         _dd(y, start == k, start == j, slice(0, k), slice(k, j))))
+                         _dd(y, start == k, start == j, slice(0, k), slice(k, j)), n))
             w_late = ((nk + nl) * dk) ** 2 * nkl * (1 - nkl) * dl / dk * (dk - dl) / dk
             rows.append(("later vs earlier treated", periods[j], periods[k], w_late,
-                         _dd(y, start == j, start == k, slice(k, j), slice(j, T))))
-    table = pd.DataFrame(rows, columns=["type", "treated", "control", "weight", "estimate"])
+                         _dd(y, start == j, start == k, slice(k, j), slice(j, T)), n))
+    return pd.DataFrame(rows, columns=["type", "treated", "control", "weight", "estimate",
+                                       "n_units"])
+
+
+def bacon_decomposition(data: pd.DataFrame, *, outcome: str, unit: str, time: str,
+                        treatment: str) -> BaconResult:
+    """Decompose TWFE with staggered adoption into 2x2 comparisons (balanced panel,
+    absorbing treatment): treated vs never treated, earlier vs later treated (before the
+    later group starts), and later vs earlier treated (after the earlier one started),
+    with Goodman-Bacon's (2021) variance weights, which sum to one.
+
+    R equivalent: ``bacondecomp::bacon(outcome ~ treatment, data, id_var = unit,
+    time_var = time)``. ``.model`` is the TWFE fit (linearmodels PanelOLS) whose
+    coefficient the weighted comparisons reproduce.
+
+    Examples
+    --------
+    >>> import evaltools as et
+    >>> panel, _ = et.datasets.area_rollout(n_areas=40, seed=1)
+    >>> res = et.did.bacon_decomposition(panel, outcome="rate_per_1000", unit="area",
+    ...                                  time="year", treatment="treated")
+    >>> float(round(res.table.weight.sum(), 6))
+    1.0
+    """
+    func = "bacon_decomposition"
+    _check(data, outcome, unit, time, treatment, func)
+    wide = data.pivot(index=unit, columns=time, values=outcome).sort_index(axis=1)
+    d = data.pivot(index=unit, columns=time, values=treatment).sort_index(axis=1).to_numpy()
+    start = np.where(d.any(axis=1), d.argmax(axis=1), -1)  # first treated column
+    table = _comparisons(wide.to_numpy(float), start, wide.columns.to_numpy())
     table["weight"] /= table["weight"].sum()
     estimate = float(table.weight @ table.estimate)
-    return BaconResult(table=table, twfe_estimate=estimate,
-                       meta={"options": dict(unit=unit, time=time, treat=treat)})
+    panel = data.set_index([unit, time])
+    fit = fit_panel(panel[outcome].astype(float), panel[[treatment]].astype(float), None, func)
+    if not np.isclose(estimate, fit.params.iloc[0], rtol=1e-6, atol=1e-9):
+        warnings.warn(f"The weighted 2x2 comparisons ({estimate:.6g}) do not reproduce the "
+                      f"TWFE coefficient ({fit.params.iloc[0]:.6g}); check the panel.",
+                      DataWarning, stacklevel=2)
+    return BaconResult(table=table, twfe_estimate=estimate, model=fit, meta=run_meta(dict(
+        outcome=outcome, unit=unit, time=time, treatment=treatment)))

@@ -1,188 +1,238 @@
-"""Regression difference-in-differences: the 2x2 estimate, two-way fixed effects and event
-studies (linearmodels' PanelOLS), with standard errors clustered on units."""
+"""Regression difference-in-differences: the 2x2 estimate (statsmodels) and two-way fixed
+effects (linearmodels' PanelOLS), with standard errors clustered on units."""
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 from linearmodels.panel import PanelOLS
-from scipy import stats
+from linearmodels.panel.utility import AbsorbingEffectError
 
-from .._shared import ResultMixin, TableResult, run_meta
-from ..exceptions import SchemaError
-from ..validation import check_columns, check_option
+from .._shared import ResultMixin, covariate_matrix, run_meta
+from ..exceptions import EvaltoolsWarning, SchemaError
+from ..validation import check_option, drop_redundant, examples
+from .checks import (
+    check_binary_varies,
+    check_cluster,
+    check_exposure,
+    check_panel,
+    check_twfe_identified,
+    check_unit_time,
+    note_covariates,
+    refuse_if_absorbed,
+)
 
-__all__ = ["did_2x2", "twfe", "event_study", "DiDResult", "EventStudyResult"]
+__all__ = ["did_2x2", "twfe", "DiDResult", "fit_panel", "read_covariates"]
 
 ASSUMPTION = "Assumes parallel trends between treated and comparison units."
 
 
 @dataclass(repr=False)
 class DiDResult(ResultMixin):
-    """One difference-in-differences coefficient with its clustered standard error."""
+    """One difference-in-differences estimate with its clustered standard error.
+
+    For ``scale="ratio of rate ratios"`` ``estimate`` is exp(coefficient), ``log_se`` the
+    standard error of the coefficient (intervals and p-values are computed on the log
+    scale) and ``se`` its delta-method standard error on the ratio scale. ``model`` is the
+    fitted statsmodels or linearmodels result underneath.
+    """
 
     estimate: float
     se: float
     n_obs: int
     scale: str = "difference"
+    term: str = "ATT"
+    log_se: float | None = None
+    df: float | None = None
+    model: Any = None
+    notes: list[str] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)
     _title = "Difference-in-differences"
 
+    def _estimates(self) -> pd.DataFrame:
+        return pd.DataFrame({"term": [self.term], "estimate": [self.estimate],
+                             "std_error": [self.se], "n": [self.n_obs],
+                             "log_se": [np.nan if self.log_se is None else self.log_se],
+                             "df": [np.inf if self.df is None else self.df]})
+
     @property
     def ci_low(self) -> float:
-        return self._limit(-1)
+        return float(self.conf_int().iloc[0, 0])
 
     @property
     def ci_high(self) -> float:
-        return self._limit(1)
-
-    def _limit(self, sign):
-        if self.scale == "ratio of rate ratios":
-            return float(np.exp(np.log(self.estimate) + sign * 1.959964 * self.se))
-        return self.estimate + sign * 1.959964 * self.se
+        return float(self.conf_int().iloc[0, 1])
 
     def summary(self) -> pd.DataFrame:
-        z = (np.log(self.estimate) if self.scale != "difference" else self.estimate) / self.se
-        return pd.DataFrame({"estimate": [self.estimate], "se": [self.se],
-                             "ci_low": [self.ci_low], "ci_high": [self.ci_high],
-                             "p_value": [2 * stats.norm.sf(abs(z))], "n_obs": [self.n_obs]},
-                            index=[self.scale])
+        return self.tidy().drop(columns="term").set_axis([self.scale])
 
     def _notes(self) -> list[str]:
-        return [ASSUMPTION]
+        return [*self.notes, ASSUMPTION]
 
 
-def did_2x2(data: pd.DataFrame, outcome: str, *, treated: str, post: str,
-            unit: str | None = None, cluster: str | None = None,
-            covariates: list[str] | None = None, family: str = "gaussian",
-            exposure: str | None = None) -> DiDResult:
-    """The classic 2x2 estimate: OLS of the outcome on treated, post and their interaction.
+def read_covariates(data: pd.DataFrame, covariates, outcome: str, func: str) -> pd.DataFrame:
+    """Covariate columns from a list or a formula (``"~ age + C(region)"``)."""
+    x, lhs = covariate_matrix(data, covariates, func=func)
+    if lhs is not None and lhs != outcome:
+        raise SchemaError(f"The covariates formula of {func} has {lhs!r} on the left of '~', "
+                          f"but the outcome is {outcome!r}. Fix: write the covariates as "
+                          "'~ x1 + x2' and pass the outcome as outcome=.")
+    return x
 
-    Standard errors are clustered on ``cluster`` (or ``unit``; robust if neither).
-    ``family="poisson"`` fits a Poisson model (with ``log(exposure)`` as offset) and reports
-    the ratio of rate ratios, for counts.
+
+def _design_2x2(d, treatment, post, covariates, outcome, func):
+    tr = check_binary_varies(d, treatment, "treatment", func).astype(float)
+    po = check_binary_varies(d, post, "post", func).astype(float)
+    cells = pd.crosstab(tr, po).reindex(index=[0.0, 1.0], columns=[0.0, 1.0], fill_value=0)
+    empty = [(g, p) for g in (0.0, 1.0) for p in (0.0, 1.0) if cells.loc[g, p] == 0]
+    if empty:
+        names = ", ".join(f"{'treated' if g else 'comparison'} rows in the "
+                          f"{'post' if p else 'pre'}-period" for g, p in empty)
+        raise SchemaError(f"The effect is not identified in {func}: there are no {names}. "
+                          f"Fix: each of the four groups ('{treatment}' 0/1 by '{post}' 0/1) "
+                          "needs rows.")
+    x = pd.DataFrame({treatment: tr, post: po, f"{treatment}:{post}": tr * po}, index=d.index)
+    if covariates is not None:
+        x = pd.concat([x, read_covariates(d, covariates, outcome, func)], axis=1)
+    x, dropped = drop_redundant(x, warn=False)
+    refuse_if_absorbed(dropped, [treatment, post, f"{treatment}:{post}"], func,
+                       f"Fix: remove the covariates that repeat '{treatment}' or "
+                       f"'{post}'.")
+    return sm.add_constant(x, has_constant="add"), note_covariates(dropped, func)
+
+
+def _check_counts(d, outcome, treatment, post, func):
+    y = d[outcome]
+    if (y < 0).any():
+        raise SchemaError(f"family='poisson' in {func} needs counts, but '{outcome}' has "
+                          f"{int((y < 0).sum())} negative value(s), e.g. "
+                          f"{examples(y[y < 0])}. Fix: use family='gaussian'.")
+    totals = y.groupby([d[treatment], d[post]]).sum()
+    if (totals == 0).any():
+        cell = totals.index[(totals == 0).to_numpy()][0]
+        raise SchemaError(f"family='poisson' in {func}: the group {treatment}={cell[0]}, "
+                          f"{post}={cell[1]} has no events, so the ratio of rate ratios is 0 "
+                          "or infinite. Fix: pool more periods or use family='gaussian'.")
+
+
+def did_2x2(data: pd.DataFrame, *, outcome: str, treatment: str, post: str,
+            unit: str | None = None, cluster: str | None = None, covariates=None,
+            family: str = "gaussian", exposure: str | None = None) -> DiDResult:
+    """The classic 2x2 estimate: regression of the outcome on treatment, post and their
+    interaction (the coefficient of ``treatment:post``).
+
+    ``treatment`` marks the treated group (constant within a unit) and ``post`` the periods
+    after the start. ``covariates`` is a list of columns or a formula (``"~ age +
+    C(region)"``); constant or collinear ones are left out with a note. Standard errors are
+    clustered on ``cluster`` (or ``unit``; HC1 if neither), with statsmodels' small-sample
+    factor G/(G-1)(n-1)/(n-k), as R's ``sandwich::vcovCL(fit, cluster = ~unit)`` (type
+    "HC1"). ``family="poisson"`` fits a Poisson model with ``log(exposure)`` as offset and
+    reports the ratio of rate ratios (R: ``glm(family = poisson, offset = log(exposure))``).
 
     Examples
     --------
     >>> df = pd.DataFrame({"y": [1, 2, 1, 4, 1, 2, 1, 4], "t": [0, 0, 1, 1] * 2,
     ...                    "p": [0, 1, 0, 1] * 2})
-    >>> round(did_2x2(df, "y", treated="t", post="p").estimate, 6)
+    >>> round(did_2x2(df, outcome="y", treatment="t", post="p").estimate, 6)
     2.0
     """
-    check_option(family, "family", "did_2x2", ["gaussian", "poisson"])
-    covariates = list(covariates or [])
-    cols = [outcome, treated, post, *covariates] + [c for c in (unit, cluster, exposure) if c]
-    check_columns(data, cols, "data")
-    d = data.dropna(subset=cols)
-    x = pd.get_dummies(d[covariates], drop_first=True, dtype=float) if covariates else None
-    design = pd.DataFrame({"treated": d[treated].astype(float), "post": d[post].astype(float)})
-    design["treated_x_post"] = design.treated * design.post
-    if x is not None:
-        design = pd.concat([design, x], axis=1)
-    design = sm.add_constant(design)
+    func = "did_2x2"
+    check_option(family, "family", func, ["gaussian", "poisson"])
+    check_panel(data, func, numeric=[outcome, exposure], other=[treatment, post, unit, cluster],
+                unit=unit)
+    if exposure is not None and family == "gaussian":
+        warnings.warn("did_2x2 ignores 'exposure' with family='gaussian'; it is the offset of "
+                      "family='poisson'.", EvaltoolsWarning, stacklevel=2)
+    check_cluster(data, cluster, unit, func)
+    if unit is not None:
+        varying = data.groupby(unit, sort=False)[treatment].nunique() > 1
+        if varying.any():
+            raise SchemaError(
+                f"'{treatment}' varies within {int(varying.sum())} unit(s) in {func}, e.g. "
+                f"{unit} {examples(varying.index[varying])}. It must mark the treated group "
+                f"(1 in every period of a treated unit); '{post}' marks the periods. Fix: pass "
+                "the group indicator, or use twfe for a treated-period indicator.")
+    design, notes = _design_2x2(data, treatment, post, covariates, outcome, func)
     group = cluster or unit
-    cov = ({"cov_type": "cluster", "cov_kwds": {"groups": pd.factorize(d[group])[0]}}
+    cov = ({"cov_type": "cluster", "cov_kwds": {"groups": pd.factorize(data[group])[0]}}
            if group else {"cov_type": "HC1"})
+    term = f"{treatment}:{post}"
+    meta = run_meta(dict(outcome=outcome, treatment=treatment, post=post, family=family,
+                         cluster=group, covariates=covariates, exposure=exposure))
+    y = data[outcome].to_numpy(float)
     if family == "poisson":
-        offset = np.log(d[exposure].to_numpy(float)) if exposure else None
-        fit = sm.GLM(d[outcome].to_numpy(float), design, family=sm.families.Poisson(),
-                     offset=offset).fit(**cov)
-        b, se = fit.params["treated_x_post"], fit.bse["treated_x_post"]
-        return DiDResult(float(np.exp(b)), float(se), len(d), "ratio of rate ratios",
-                         meta=run_meta(dict(family=family, cluster=group)))
-    fit = sm.OLS(d[outcome].to_numpy(float), design).fit(**cov)
-    return DiDResult(float(fit.params["treated_x_post"]), float(fit.bse["treated_x_post"]),
-                     len(d), meta=run_meta(dict(family=family, cluster=group)))
+        _check_counts(data, outcome, treatment, post, func)
+        check_exposure(data, exposure, unit, func)
+        offset = np.log(data[exposure].to_numpy(float)) if exposure else None
+        fit = sm.GLM(y, design, family=sm.families.Poisson(), offset=offset).fit(**cov)
+        b, se = float(fit.params[term]), float(fit.bse[term])
+        return DiDResult(float(np.exp(b)), float(np.exp(b) * se), len(data),
+                         "ratio of rate ratios", term=term, log_se=se, model=fit, notes=notes,
+                         meta=meta)
+    fit = sm.OLS(y, design).fit(**cov)
+    return DiDResult(float(fit.params[term]), float(fit.bse[term]), len(data), term=term,
+                     model=fit, notes=notes, meta=meta)
 
 
-def _panel_index(data, unit, time, cols):
-    check_columns(data, [unit, time, *cols], "data")
-    if data.duplicated([unit, time]).any():
-        raise SchemaError(f"Duplicated ({unit}, {time}) rows: one row per unit and period.")
-    return data.set_index([unit, time])
+def fit_panel(y: pd.Series, x: pd.DataFrame, clusters: pd.Series | None, func: str):
+    """PanelOLS with unit and period effects, clustered on units (or ``clusters``).
+
+    The covariance is the cluster sandwich times G/(G-1)(n-1)/(n-k), k the number of
+    regressors (the fixed effects are not counted), with t(df_resid) inference: fixest's
+    ``ssc(adj = TRUE, fixef.K = "none", cluster.adj = TRUE)``; equal to R's
+    ``sandwich::vcovCL(type = "HC0", cadjust = TRUE)`` times (n-1)/(n-k).
+    """
+    model = PanelOLS(y, x, entity_effects=True, time_effects=True)
+    options = dict(cov_type="clustered", debiased=True, auto_df=False, count_effects=False,
+                   group_debias=True)
+    if clusters is None:
+        options["cluster_entity"] = True
+    else:
+        options["clusters"] = pd.DataFrame({"cluster": pd.factorize(clusters)[0]},
+                                           index=y.index)
+    try:
+        return model.fit(**options)
+    except (AbsorbingEffectError, ValueError, np.linalg.LinAlgError) as err:
+        raise SchemaError(f"The regression of {func} is not identified: the unit and period "
+                          f"effects absorb a regressor or the regressors are collinear "
+                          f"({str(err).splitlines()[0]}). Fix: check that there are "
+                          "comparison units and that treatment timing varies.") from None
 
 
-def twfe(data: pd.DataFrame, outcome: str, *, unit: str, time: str, treat: str,
+def twfe(data: pd.DataFrame, *, outcome: str, unit: str, time: str, treatment: str,
          cluster: str | None = None) -> DiDResult:
-    """Two-way fixed effects: outcome on the treatment indicator with unit and time
-    effects (linearmodels' PanelOLS), standard errors clustered on units.
+    """Two-way fixed effects: outcome on the treatment indicator with unit and period
+    effects (linearmodels' PanelOLS), standard errors clustered on units (or ``cluster``).
+
+    ``treatment`` is 1 in the periods a unit is treated. R equivalent:
+    ``fixest::feols(outcome ~ treatment | unit + time, cluster = ~unit)`` (see
+    :func:`fit_panel` for the small-sample factor). ``.model`` is the PanelOLS result.
 
     Examples
     --------
     >>> import evaltools as et
     >>> panel, _ = et.datasets.area_rollout(n_areas=40, seed=1)
-    >>> et.did.twfe(panel, "rate_per_1000", unit="area", time="year", treat="treated").estimate < 0
+    >>> res = et.did.twfe(panel, outcome="rate_per_1000", unit="area", time="year",
+    ...                   treatment="treated")
+    >>> res.estimate < 0
     True
     """
-    d = _panel_index(data, unit, time, [outcome, treat] + ([cluster] if cluster else []))
-    model = PanelOLS(d[outcome], d[[treat]].astype(float), entity_effects=True,
-                     time_effects=True)
-    if cluster:
-        fit = model.fit(cov_type="clustered", clusters=d[[cluster]])
-    else:
-        fit = model.fit(cov_type="clustered", cluster_entity=True)
-    return DiDResult(float(fit.params[treat]), float(fit.std_errors[treat]), int(fit.nobs),
-                     meta=run_meta(dict(estimator="two-way fixed effects")))
-
-
-@dataclass(repr=False)
-class EventStudyResult(TableResult):
-    """Leads and lags relative to treatment, and the joint test of the leads."""
-
-    pretrend_stat: float
-    pretrend_p: float
-    _title = "Event study (two-way fixed effects)"
-
-    def _notes(self) -> list[str]:
-        return [f"Joint Wald test that all pre-treatment coefficients are zero: chi2 = "
-                f"{self.pretrend_stat:.2f}, p = {self.pretrend_p:.3f}.", ASSUMPTION]
-
-    def plot(self, ax=None, **kwargs):
-        if ax is None:
-            _, ax = plt.subplots(figsize=(7, 4))
-        t = self.table
-        ax.errorbar(t.index, t["estimate"], yerr=1.959964 * t["se"], fmt="o", capsize=3,
-                    **kwargs)
-        ax.axhline(0, color="black", linewidth=0.8)
-        ax.axvline(-0.5, color="grey", linestyle="--")
-        ax.set_xlabel("periods relative to treatment")
-        ax.set_ylabel("effect relative to the reference period (outcome units)")
-        return ax
-
-
-def event_study(data: pd.DataFrame, outcome: str, *, unit: str, time: str, cohort: str,
-                ref_period: int = -1, window: tuple[int, int] | None = None,
-                cluster: str | None = None) -> EventStudyResult:
-    """Leads and lags of treatment with unit and time effects (never-treated units have
-    ``cohort`` 0 and all-zero indicators). Event times beyond ``window`` are binned into
-    its end points. Returns the coefficients and a joint Wald test of the leads."""
-    d = data.copy()
-    rel = np.where(d[cohort] > 0, d[time] - d[cohort], np.nan)
-    lo, hi = window or (np.nanmin(rel), np.nanmax(rel))
-    rel = np.clip(rel, lo, hi)
-    names = []
-    for k in sorted(set(rel[~np.isnan(rel)].astype(int)) - {ref_period}):
-        name = f"e{k}"
-        d[name] = (rel == k).astype(float)
-        names.append((k, name))
-    panel = _panel_index(d, unit, time, [outcome])
-    fit = PanelOLS(panel[outcome], panel[[n for _, n in names]], entity_effects=True,
-                   time_effects=True).fit(cov_type="clustered", cluster_entity=True)
-    table = pd.DataFrame({"estimate": [fit.params[n] for _, n in names],
-                          "se": [fit.std_errors[n] for _, n in names]},
-                         index=pd.Index([k for k, _ in names], name="event time"))
-    leads = [n for k, n in names if k < 0]
-    if leads:
-        b = fit.params[leads].to_numpy()
-        v = fit.cov.loc[leads, leads].to_numpy()
-        stat = float(b @ np.linalg.solve(v, b))
-        p = float(stats.chi2.sf(stat, len(leads)))
-    else:
-        stat, p = np.nan, np.nan
-    return EventStudyResult(table=table, pretrend_stat=stat, pretrend_p=p,
-                            meta=run_meta(dict(ref_period=ref_period, window=window)))
+    func = "twfe"
+    check_panel(data, func, numeric=[outcome], other=[unit, time, treatment, cluster], unit=unit)
+    check_unit_time(data, unit, time, func)
+    check_binary_varies(data, treatment, "treatment", func)
+    check_twfe_identified(data, unit, time, treatment, func)
+    check_cluster(data, cluster, unit, func)
+    d = data.set_index([unit, time])
+    fit = fit_panel(d[outcome].astype(float), d[[treatment]].astype(float),
+                    d[cluster] if cluster else None, func)
+    return DiDResult(float(fit.params[treatment]), float(fit.std_errors[treatment]),
+                     int(fit.nobs), term=treatment, df=float(fit.df_resid), model=fit,
+                     meta=run_meta(dict(estimator="two-way fixed effects", outcome=outcome,
+                                        unit=unit, time=time, treatment=treatment,
+                                        cluster=cluster or unit)))

@@ -22,12 +22,13 @@ def organ():
 
 
 def test_twfe_reproduces_the_published_coefficient(organ):
-    res = et.did.twfe(organ, "Rate", unit="State", time="quarter", treat="treated")
+    res = et.did.twfe(organ, outcome="Rate", unit="State", time="quarter",
+                      treatment="treated")
     assert round(res.estimate, 4) == -0.0225
 
 
 def test_two_by_two_on_the_same_data(organ):
     organ = organ.assign(ca=(organ.State == "California").astype(int),
                          post=(organ.quarter >= 4).astype(int))
-    res = et.did.did_2x2(organ, "Rate", treated="ca", post="post", unit="State")
+    res = et.did.did_2x2(organ, outcome="Rate", treatment="ca", post="post", unit="State")
     assert round(res.estimate, 4) == -0.0225  # balanced panel: 2x2 equals TWFE
