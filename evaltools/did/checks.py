@@ -17,9 +17,9 @@ import pandas as pd
 from ..exceptions import DataWarning, ParameterError, SchemaError
 from ..validation import check_binary, check_columns, check_finite, examples
 
-__all__ = ["absorbed_by_effects", "check_absorbing", "check_balanced", "check_binary_varies", "check_cluster",
-           "check_exposure", "check_panel", "check_twfe_identified", "check_unit_time",
-           "note_covariates", "refuse_if_absorbed"]
+__all__ = ["absorbed_by_effects", "check_absorbing", "check_balanced", "check_binary_varies",
+           "check_cluster", "check_exposure", "check_panel", "check_twfe_identified",
+           "check_unit_time", "note_covariates"]
 
 
 def check_panel(data: pd.DataFrame, func: str, *, numeric: list[str], other: list[str],
@@ -170,15 +170,6 @@ def note_covariates(dropped: dict[str, str], func: str) -> list[str]:
                   f"their own ({reasons}); the result's notes record this.", DataWarning,
                   stacklevel=3)
     return [f"Covariates left out ({reasons})."]
-
-
-def refuse_if_absorbed(dropped: dict[str, str], core: list[str], func: str,
-                       why: str) -> None:
-    """The treatment terms themselves cannot be dropped: the design is not identified."""
-    lost = [c for c in core if c in dropped]
-    if lost:
-        reasons = "; ".join(f"{c}: {dropped[c]}" for c in lost)
-        raise SchemaError(f"The effect is not identified in {func}: {reasons}. {why}")
 
 
 def absorbed_by_effects(x: pd.DataFrame, groups: dict[str, np.ndarray],

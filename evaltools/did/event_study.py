@@ -26,6 +26,10 @@ from .regression import ASSUMPTION, fit_panel, read_covariates
 __all__ = ["event_study", "EventStudyResult"]
 
 PREFIX = "event_time::"
+NOT_IDENTIFIED = ("without never-treated units, event time is period minus cohort, so the "
+                  "indicators of every event time are collinear with the unit and period "
+                  "effects; add never-treated units (cohort 0) or bin the distant event "
+                  "times with window=(first, last)")
 
 
 @dataclass(repr=False)
@@ -179,7 +183,8 @@ def event_study(data: pd.DataFrame, *, outcome: str, unit: str, time: str, cohor
     index = pd.MultiIndex.from_arrays([data[unit], data[time]])
     exog.index = index
     fit = fit_panel(pd.Series(data[outcome].to_numpy(float), index=index), exog,
-                    pd.Series(data[cluster].to_numpy(), index=index) if cluster else None, func)
+                    pd.Series(data[cluster].to_numpy(), index=index) if cluster else None, func,
+                    hint=NOT_IDENTIFIED)
     stat, p = _pretrend(fit, [f"{PREFIX}{k}" for k in cats if k < 0])
     n_by_term = {c: int(dummies[c].sum()) for c in dummies}
     res = EventStudyResult(table=pd.DataFrame(), pretrend_stat=stat, pretrend_p=p, model=fit,

@@ -24,7 +24,6 @@ from .checks import (
     check_twfe_identified,
     check_unit_time,
     note_covariates,
-    refuse_if_absorbed,
 )
 
 __all__ = ["did_2x2", "twfe", "DiDResult", "fit_panel", "read_covariates"]
@@ -99,10 +98,9 @@ def _design_2x2(d, treatment, post, covariates, outcome, func):
     x = pd.DataFrame({treatment: tr, post: po, f"{treatment}:{post}": tr * po}, index=d.index)
     if covariates is not None:
         x = pd.concat([x, read_covariates(d, covariates, outcome, func)], axis=1)
+    # The treatment terms come first, so a covariate that repeats them is the one left out
+    # (the four groups are non-empty, so the treatment terms themselves are never dropped).
     x, dropped = drop_redundant(x, warn=False)
-    refuse_if_absorbed(dropped, [treatment, post, f"{treatment}:{post}"], func,
-                       f"Fix: remove the covariates that repeat '{treatment}' or "
-                       f"'{post}'.")
     return sm.add_constant(x, has_constant="add"), note_covariates(dropped, func)
 
 
@@ -179,7 +177,9 @@ def did_2x2(data: pd.DataFrame, *, outcome: str, treatment: str, post: str,
                      model=fit, notes=notes, meta=meta)
 
 
-def fit_panel(y: pd.Series, x: pd.DataFrame, clusters: pd.Series | None, func: str):
+def fit_panel(y: pd.Series, x: pd.DataFrame, clusters: pd.Series | None, func: str,
+              hint: str = "check that there are comparison units and that treatment timing "
+                          "varies"):
     """PanelOLS with unit and period effects, clustered on units (or ``clusters``).
 
     The covariance is the cluster sandwich times G/(G-1)(n-1)/(n-k), k the number of
@@ -197,11 +197,10 @@ def fit_panel(y: pd.Series, x: pd.DataFrame, clusters: pd.Series | None, func: s
                                            index=y.index)
     try:
         return model.fit(**options)
-    except (AbsorbingEffectError, ValueError, np.linalg.LinAlgError) as err:
+    except (AbsorbingEffectError, ValueError, np.linalg.LinAlgError):
         raise SchemaError(f"The regression of {func} is not identified: the unit and period "
-                          f"effects absorb a regressor or the regressors are collinear "
-                          f"({str(err).splitlines()[0]}). Fix: check that there are "
-                          "comparison units and that treatment timing varies.") from None
+                          "effects absorb a regressor or the regressors are collinear. "
+                          f"Fix: {hint}.") from None
 
 
 def twfe(data: pd.DataFrame, *, outcome: str, unit: str, time: str, treatment: str,
