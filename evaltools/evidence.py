@@ -20,7 +20,8 @@ from typing import Any
 import pandas as pd
 
 from ._shared import ResultMixin
-from .validation import check_number, check_option
+from .exceptions import ParameterError
+from .validation import check_bool, check_number, check_option
 
 __all__ = ["rate_design", "DesignRating", "EvidenceClaim"]
 
@@ -83,6 +84,14 @@ def rate_design(*, design: str, logic_model: bool = True, comparison: str | None
     'Level 2: preliminary evidence'
     """
     check_option(design, "design", "rate_design", DESIGNS)
+    flags = dict(logic_model=logic_model, baseline_equivalence=baseline_equivalence,
+                 significant_positive=significant_positive, preregistered=preregistered,
+                 long_term=long_term, independent=independent, valid_measures=valid_measures)
+    for name, value in flags.items():
+        check_bool(value, name, "rate_design")
+    if comparison is not None and not isinstance(comparison, str):
+        raise ParameterError("The 'comparison' parameter of rate_design must be a str or None. "
+                             f"Got {comparison!r} instead.")
     check_number(attrition, "attrition", "rate_design", low=0, high=1, allow_none=True)
     check_number(sample_size, "sample_size", "rate_design", low=0, integer=True)
     check_number(replications, "replications", "rate_design", low=0, integer=True)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .exceptions import ParameterError
+
 __all__ = ["compare", "method_statement"]
 
 
@@ -18,8 +20,23 @@ def compare(results: list, names: list[str] | None = None) -> pd.DataFrame:
     >>> compare([a, b], ["r = 0.5", "r = 0.8"]).shape[0]
     12
     """
+    if not isinstance(results, (list, tuple)) or len(results) == 0:
+        raise ParameterError("The 'results' parameter of compare must be a non-empty list of "
+                             f"evaltools results. Got {results!r} instead.")
+    for i, r in enumerate(results):
+        _check_result(r, f"results[{i}]", "compare")
+    if names is not None and (isinstance(names, str) or len(names) != len(results)):
+        raise ParameterError(f"The 'names' parameter of compare must give one name per result "
+                             f"({len(results)}). Got {names!r} instead.")
     names = names or [f"({i + 1}) {type(r).__name__}" for i, r in enumerate(results)]
     return pd.concat({name: r.summary() for name, r in zip(names, results, strict=True)})
+
+
+def _check_result(result, name: str, func: str) -> None:
+    if not callable(getattr(result, "summary", None)) or not hasattr(result, "meta"):
+        raise ParameterError(f"The '{name}' parameter of {func} must be an evaltools result "
+                             "(an object with .summary() and .meta, such as a MatchResult). "
+                             f"Got {type(result).__name__} {result!r} instead.")
 
 
 def _flow_sentence(flow) -> str:
@@ -40,6 +57,7 @@ def method_statement(result) -> str:
     >>> "evaltools" in text
     True
     """
+    _check_result(result, "result", "method_statement")
     meta = getattr(result, "meta", {}) or {}
     options = meta.get("options", {}) or {}
     versions = meta.get("versions", {}) or {}

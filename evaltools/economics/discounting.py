@@ -1,11 +1,21 @@
-"""Discounting with the HM Treasury Green Book rates."""
+"""Discounting with the HM Treasury Green Book rates.
+
+The Green Book (HM Treasury 2022, Annex A6, "Discounting") discounts costs and benefits at
+the social time preference rate, 3.5% a year in real terms, and at 1.5% for health and life
+values measured as utility (QALYs), which leaves out the wealth effect. For effects beyond
+30 years both rates decline in steps (the long-term discount rate table): the standard
+rate to 3.0% for years 31-75, 2.5% for 76-125, 2.0% for 126-200, 1.5% for 201-300 and 1.0%
+after; the health rate to 1.29%, 1.07%, 0.86%, 0.64% and 0.43% (the same steps scaled by
+1.5 / 3.5, as printed). A year's factor compounds the rates of the years before it:
+``D_t = D_{t-1} / (1 + r_t)``, so year 31 is ``D_30 / 1.03``.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
 from ..exceptions import ParameterError
-from ..validation import check_number
+from ..validation import check_number, check_option
 
 __all__ = ["GREEN_BOOK_RATE", "HEALTH_RATE", "declining_schedule", "discount_factors",
            "present_value"]
@@ -15,41 +25,60 @@ GREEN_BOOK_RATE = 0.035
 HEALTH_RATE = 0.015
 """The Green Book's rate for health effects valued in QALYs (1.5%)."""
 
-# Green Book declining long-term schedule: (first year, last year, rate).
-_DECLINING = ((0, 30, 0.035), (31, 75, 0.030), (76, 125, 0.025), (126, 200, 0.020),
-              (201, 300, 0.015), (301, np.inf, 0.010))
+# Green Book long-term discount rates: first year of each step, standard and health rate.
+_STEP_START = np.array([0, 31, 76, 126, 201, 301])
+_DECLINING = {
+    "standard": np.array([0.035, 0.030, 0.025, 0.020, 0.015, 0.010]),
+    "health": np.array([0.015, 0.0129, 0.0107, 0.0086, 0.0064, 0.0043]),
+}
+_RATE_NAMES = {"declining": "standard", "declining_health": "health"}
 
 
-def declining_schedule(years: int) -> np.ndarray:
-    """The Green Book's declining rate for each year 1..years (3.5% to year 30, 3% to 75,
-    2.5% to 125, 2% to 200, 1.5% to 300, 1% after)."""
-    t = np.arange(1, years + 1)
-    rate = np.empty(years)
-    for first, last, r in _DECLINING:
-        rate[(t >= first) & (t <= last)] = r
-    return rate
+def declining_schedule(years: int, kind: str = "standard") -> np.ndarray:
+    """The Green Book's declining rate for each year 1..years.
+
+    ``kind="standard"``: 3.5% to year 30, 3% to 75, 2.5% to 125, 2% to 200, 1.5% to 300,
+    1% after. ``kind="health"``: 1.5% to year 30, then 1.29%, 1.07%, 0.86%, 0.64%, 0.43%.
+
+    >>> declining_schedule(32, kind="health")[[0, 29, 30, 31]]
+    array([0.015 , 0.015 , 0.0129, 0.0129])
+    """
+    check_number(years, "years", "declining_schedule", low=0, high=100_000, integer=True)
+    check_option(kind, "kind", "declining_schedule", list(_DECLINING))
+    step = np.searchsorted(_STEP_START, np.arange(1, int(years) + 1), side="right") - 1
+    return _DECLINING[kind][step]
+
+
+def check_rate(rate, func: str):
+    """A discount rate: a float in [-0.05, 0.25], or 'declining' / 'declining_health'."""
+    if isinstance(rate, str):
+        return check_option(rate, "rate", func, list(_RATE_NAMES))
+    if isinstance(rate, (bool, np.bool_)) or not isinstance(
+            rate, (int, float, np.integer, np.floating)):
+        raise ParameterError(f"The 'rate' parameter of {func} must be a float in [-0.05, 0.25] "
+                             f"or one of 'declining', 'declining_health'. Got {rate!r} instead.")
+    return check_number(rate, "rate", func, low=-0.05, high=0.25)
 
 
 def discount_factors(n_years: int, rate: float | str = GREEN_BOOK_RATE) -> np.ndarray:
     """Factors for years 0..n_years-1 (year 0 is undiscounted).
 
-    ``rate="declining"`` applies the Green Book's declining schedule, compounding each
-    year's rate.
+    ``rate="declining"`` applies the Green Book's declining schedule of the standard rate,
+    ``rate="declining_health"`` that of the health rate, compounding each year's rate.
 
     Examples
     --------
     >>> discount_factors(3).round(4)
     array([1.    , 0.9662, 0.9335])
+    >>> round(float(discount_factors(32, "declining_health")[31]), 4)   # 1.015^-30 / 1.0129
+    0.6316
     """
-    check_number(n_years, "n_years", "discount_factors", low=1, integer=True)
+    check_number(n_years, "n_years", "discount_factors", low=1, high=100_000, integer=True)
+    rate = check_rate(rate, "discount_factors")
     if isinstance(rate, str):
-        if rate != "declining":
-            raise ParameterError(f"The 'rate' parameter of discount_factors must be a float or "
-                                 f"'declining'. Got {rate!r} instead.")
-        per_year = declining_schedule(n_years - 1)
+        per_year = declining_schedule(int(n_years) - 1, _RATE_NAMES[rate])
         return np.r_[1.0, np.cumprod(1 / (1 + per_year))]
-    check_number(rate, "rate", "discount_factors", low=-0.05, high=0.25)
-    return (1 + rate) ** -np.arange(n_years, dtype=float)
+    return (1 + rate) ** -np.arange(int(n_years), dtype=float)
 
 
 def present_value(flows, rate: float | str = GREEN_BOOK_RATE) -> float:
@@ -60,7 +89,26 @@ def present_value(flows, rate: float | str = GREEN_BOOK_RATE) -> float:
     >>> round(present_value([0] * 10 + [100]), 2)   # GBP 100 in year 10 at 3.5%
     70.89
     """
-    flows = np.asarray(flows, float)
+    rate = check_rate(rate, "present_value")
+    flows = finite_array(flows, "flows", "present_value")
     if flows.ndim != 1 or len(flows) == 0:
-        raise ParameterError("present_value needs a non-empty 1-D sequence of yearly flows.")
+        raise ParameterError("The 'flows' parameter of present_value must be a non-empty 1-D "
+                             f"sequence of yearly amounts. Got shape {flows.shape} instead.")
     return float(flows @ discount_factors(len(flows), rate))
+
+
+def finite_array(values, name: str, func: str) -> np.ndarray:
+    """``values`` as a float array, refusing text, NaN and inf with counts and positions."""
+    try:
+        arr = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise ParameterError(f"The '{name}' parameter of {func} must be numbers. Got "
+                             f"{values!r} instead.") from None
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        where = np.argwhere(bad)[:5].squeeze(-1) if arr.ndim == 1 else np.argwhere(bad)[:5]
+        raise ParameterError(
+            f"The '{name}' parameter of {func} has {int(np.isnan(arr).sum())} missing and "
+            f"{int(np.isinf(arr).sum())} infinite value(s), at position(s) {where.tolist()}. "
+            "Fix: fill or remove them; every amount must be a finite number.")
+    return arr

@@ -12,7 +12,7 @@ import pandas as pd
 from .._shared import ResultMixin, run_meta
 from ..exceptions import ParameterError
 from ..validation import check_number, check_option
-from .discounting import GREEN_BOOK_RATE, present_value
+from .discounting import GREEN_BOOK_RATE, check_rate, finite_array, present_value
 
 __all__ = ["outcome_payments", "OutcomePayments"]
 
@@ -81,15 +81,10 @@ def outcome_payments(outcomes, baseline, *, tariff: float, service_cost, people:
     >>> op.schedule["payment"].tolist()
     [10000.0, 20000.0, 10000.0]
     """
-    outcomes = np.asarray(outcomes, float)
-    baseline = np.broadcast_to(np.asarray(baseline, float), outcomes.shape)
-    cost = np.broadcast_to(np.asarray(service_cost, float), outcomes.shape)
-    check_number(tariff, "tariff", "outcome_payments", low=0)
-    check_number(people, "people", "outcome_payments", low=1, integer=True)
-    check_number(lag, "lag", "outcome_payments", low=0, integer=True)
-    check_option(direction, "direction", "outcome_payments", ["reduction", "achievement"])
-    if (cost < 0).any() or (outcomes < 0).any():
-        raise ParameterError("Outcomes and service costs must be >= 0.")
+    outcomes, baseline, cost = _check_payments(
+        outcomes, baseline, service_cost, tariff=tariff, people=people,
+        cap_per_person=cap_per_person, cap_total=cap_total, unit_saving=unit_saving, lag=lag,
+        direction=direction, rate=rate)
     payable = np.maximum(baseline - outcomes if direction == "reduction"
                          else outcomes - baseline, 0)
     due = payable * tariff
@@ -114,3 +109,39 @@ def outcome_payments(outcomes, baseline, *, tariff: float, service_cost, people:
         tariff=tariff, people=people, cap_per_person=cap_per_person, cap_total=cap_total,
         unit_saving=unit_saving, lag=lag, direction=direction, rate=rate,
         baseline_kind=baseline_kind)))
+
+
+def _per_period(values, name, n):
+    """A finite, non-negative amount per period (a single number applies to every period)."""
+    arr = finite_array(values, name, "outcome_payments")
+    if arr.ndim > 1 or (arr.ndim == 1 and len(arr) not in (1, n)):
+        raise ParameterError(f"The '{name}' parameter of outcome_payments must have one value "
+                             f"per period ({n}, the length of outcomes) or a single value. Got "
+                             f"length {arr.size} instead.")
+    if (arr < 0).any():
+        raise ParameterError(f"The '{name}' parameter of outcome_payments must be >= 0; "
+                             f"{int((arr < 0).sum())} value(s) are negative, e.g. "
+                             f"{arr[arr < 0][:3].tolist()}.")
+    return np.broadcast_to(arr.reshape(-1) if arr.ndim else arr, (n,)).astype(float)
+
+
+def _check_payments(outcomes, baseline, service_cost, *, tariff, people, cap_per_person,
+                    cap_total, unit_saving, lag, direction, rate):
+    func = "outcome_payments"
+    outcomes = finite_array(outcomes, "outcomes", func)
+    if outcomes.ndim != 1 or len(outcomes) == 0:
+        raise ParameterError(f"The 'outcomes' parameter of {func} must be a non-empty 1-D "
+                             f"sequence, one value per period. Got shape {outcomes.shape}.")
+    n = len(outcomes)
+    outcomes = _per_period(outcomes, "outcomes", n)
+    baseline = _per_period(baseline, "baseline", n)
+    cost = _per_period(service_cost, "service_cost", n)
+    check_number(tariff, "tariff", func, low=0, high=np.inf, closed="left")
+    check_number(people, "people", func, low=1, high=np.inf, closed="left", integer=True)
+    check_number(lag, "lag", func, low=0, high=1000, integer=True)
+    for name, cap in (("cap_per_person", cap_per_person), ("cap_total", cap_total)):
+        check_number(cap, name, func, low=0, high=np.inf, closed="left", allow_none=True)
+    check_number(unit_saving, "unit_saving", func, low=-np.inf, high=np.inf, closed="neither")
+    check_option(direction, "direction", func, ["reduction", "achievement"])
+    check_rate(rate, func)
+    return outcomes, baseline, cost

@@ -69,3 +69,32 @@ def test_method_statement_and_compare():
     assert "estimated" in et.reporting.method_statement(effect)
     table = et.compare([effect, et.estimate_att(m, "y", se="robust")], ["cluster", "robust"])
     assert list(table.index.get_level_values(0)) == ["cluster", "robust"]
+
+
+@pytest.mark.parametrize("flag", ["logic_model", "baseline_equivalence", "significant_positive",
+                                  "preregistered", "long_term", "independent",
+                                  "valid_measures"])
+@pytest.mark.parametrize("value", ["no", "False", 0, 1, None])
+def test_rating_refuses_boolean_looking_values(flag, value):
+    with pytest.raises(ParameterError, match=rf"'{flag}' parameter of rate_design must be True "
+                                             r"or False"):
+        et.evidence.rate_design(design="rct", **{flag: value})
+
+
+def test_rating_refuses_a_comparison_that_is_not_text():
+    with pytest.raises(ParameterError, match=r"'comparison' parameter of rate_design"):
+        et.evidence.rate_design(design="rct", comparison=3)
+
+
+@pytest.mark.parametrize("call,match", [
+    (lambda: et.reporting.compare([]), r"'results' parameter of compare must be a non-empty"),
+    (lambda: et.reporting.compare([1, 2]), r"'results\[0\]' parameter of compare must be an "
+                                           r"evaltools result .* Got int 1"),
+    (lambda: et.reporting.compare([et.rtm.expected_rtm_normal(0, 1, 0.5, 1)], ["a", "b"]),
+     r"'names' parameter of compare must give one name per result \(1\)"),
+    (lambda: et.reporting.method_statement("x"), r"'result' parameter of method_statement "
+                                                 r"must be an evaltools result"),
+], ids=["empty", "not-results", "names-length", "statement-text"])
+def test_reporting_bad_input(call, match):
+    with pytest.raises(ParameterError, match=match):
+        call()
