@@ -11,13 +11,15 @@ def test_2x2_by_hand():
     # Means: control 10 -> 12, treated 11 -> 9: DiD = (9 - 11) - (12 - 10) = -4.
     df = pd.DataFrame({"y": [10, 10, 12, 12, 11, 11, 9, 9], "t": [0, 0, 0, 0, 1, 1, 1, 1],
                        "p": [0, 0, 1, 1, 0, 0, 1, 1], "id": [1, 2, 1, 2, 3, 4, 3, 4]})
-    assert et.did.did_2x2(df, outcome="y", treatment="t", post="p", unit="id").estimate == pytest.approx(-4)
+    res = et.did.did_2x2(df, outcome="y", treatment="t", post="p", unit="id")
+    assert res.estimate == pytest.approx(-4)
 
 
 def test_2x2_poisson_is_the_ratio_of_rate_ratios():
     df = pd.DataFrame({"n": [10, 20, 30, 30, 12, 22, 28, 30], "t": [0, 0, 1, 1] * 2,
                        "p": [0, 1, 0, 1] * 2, "years": [1.0] * 8})
-    res = et.did.did_2x2(df, outcome="n", treatment="t", post="p", family="poisson", exposure="years")
+    res = et.did.did_2x2(df, outcome="n", treatment="t", post="p", family="poisson",
+                         exposure="years")
     # Saturated Poisson: the cell totals, (60 / 58) / (42 / 22).
     assert res.estimate == pytest.approx((60 / 58) / (42 / 22))
     assert res.summary().index[0] == "ratio of rate ratios"
@@ -57,7 +59,8 @@ def test_event_study_recovers_dynamic_effects_without_pretrends():
     effect = np.select([e == 0, e == 1, e >= 2], [-10, -20, -30], 0)
     df["y"] = rng.normal(0, 1, 300)[df.u] + 0.5 * (df.year - 2000) + effect + rng.normal(
         0, 1, len(df))
-    res = et.did.event_study(df, outcome="y", unit="u", time="year", cohort="cohort", window=(-4, 2))
+    res = et.did.event_study(df, outcome="y", unit="u", time="year", cohort="cohort",
+                             window=(-4, 2))
     t = res.summary()
     assert t.loc[0, "estimate"] == pytest.approx(-10, abs=0.5)
     assert t.loc[2, "estimate"] == pytest.approx(-30, abs=0.5)
