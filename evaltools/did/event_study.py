@@ -80,6 +80,14 @@ def _event_times(data, unit, time, cohort, func):
                           f"e.g. {unit} {examples(varying.index[varying])}. Fix: the first "
                           "treated period is a property of the unit (treatment cannot stop).")
     g = data[cohort].fillna(0).to_numpy(float)
+    periods = np.unique(data[time].to_numpy(float))
+    odd = (g > 0) & ~np.isin(g, periods) & (g < periods.max())
+    if odd.any() or (g < 0).any():
+        bad = np.unique(g[odd | (g < 0)])
+        raise SchemaError(f"'{cohort}' of {func} has values {examples(bad)} that are neither 0 "
+                          f"(never treated) nor observed periods of '{time}' ({periods.min():g} "
+                          f"to {periods.max():g}). Fix: give each treated unit its first "
+                          "treated period.")
     if not (g > 0).any():
         raise SchemaError(f"No unit is treated in {func}: '{cohort}' is 0 or missing for all "
                           "rows. Fix: give treated units their first treated period.")

@@ -14,7 +14,7 @@ from linearmodels.panel import PanelOLS
 from linearmodels.panel.utility import AbsorbingEffectError
 
 from .._shared import ResultMixin, covariate_matrix, run_meta
-from ..exceptions import EvaltoolsWarning, SchemaError
+from ..exceptions import DataWarning, EvaltoolsWarning, SchemaError
 from ..validation import check_option, drop_redundant, examples
 from .checks import (
     check_binary_varies,
@@ -118,6 +118,22 @@ def _check_counts(d, outcome, treatment, post, func):
                           "or infinite. Fix: pool more periods or use family='gaussian'.")
 
 
+def _check_duplicates(data, unit, func):
+    """Exact repeats of a row: an error for a panel, a warning for a cross-section (where two
+    people may share every value)."""
+    dup = data.duplicated(keep="first")
+    if not dup.any():
+        return
+    where = f"{unit} {examples(pd.unique(data.loc[dup, unit]))}" if unit else \
+        f"row index {examples(data.index[dup])}"
+    message = (f"The data of {func} has {int(dup.sum())} duplicate row(s) that repeat another "
+               f"row in every column, at {where}.")
+    if unit is not None:
+        raise SchemaError(f"{message} Fix: drop the duplicates (data.drop_duplicates()).")
+    warnings.warn(f"{message} They are kept; drop them if they are not distinct people.",
+                  DataWarning, stacklevel=3)
+
+
 def did_2x2(data: pd.DataFrame, *, outcome: str, treatment: str, post: str,
             unit: str | None = None, cluster: str | None = None, covariates=None,
             family: str = "gaussian", exposure: str | None = None) -> DiDResult:
@@ -147,6 +163,7 @@ def did_2x2(data: pd.DataFrame, *, outcome: str, treatment: str, post: str,
         warnings.warn("did_2x2 ignores 'exposure' with family='gaussian'; it is the offset of "
                       "family='poisson'.", EvaltoolsWarning, stacklevel=2)
     check_cluster(data, cluster, unit, func)
+    _check_duplicates(data, unit, func)
     if unit is not None:
         varying = data.groupby(unit, sort=False)[treatment].nunique() > 1
         if varying.any():

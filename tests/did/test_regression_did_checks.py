@@ -117,6 +117,14 @@ def test_duplicate_unit_periods(panel, call):
         call(pd.concat([panel, panel.iloc[[0]]]))
 
 
+def test_2x2_duplicate_rows(panel):
+    doubled = pd.concat([panel, panel.iloc[:2]])
+    with pytest.raises(SchemaError, match=r"2 duplicate row\(s\) .* at u \[1\]"):
+        did(doubled)
+    with pytest.warns(DataWarning, match=r"2 duplicate row\(s\) .* They are kept"):
+        did(doubled, unit=None)
+
+
 def test_time_must_be_numbered(panel):
     with pytest.raises(SchemaError, match="time column 't' of twfe must hold numbered"):
         tw(panel.assign(t=panel.t.astype(str)))
@@ -178,6 +186,13 @@ def test_event_study_infinite_cohort(panel):
     panel["cohort"] = panel.cohort.astype(float)
     panel.loc[0, "cohort"] = np.inf
     with pytest.raises(SchemaError, match=r"Column 'cohort' .* 1 infinite"):
+        es(panel)
+
+
+@pytest.mark.parametrize("value", [3.5, -2])
+def test_event_study_cohort_not_a_period(panel, value):
+    panel["cohort"] = panel.cohort.astype(float).replace(3, value)
+    with pytest.raises(SchemaError, match=r"'cohort' of event_study has values .* neither 0"):
         es(panel)
 
 
