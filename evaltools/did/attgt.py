@@ -2,76 +2,24 @@
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pandas as pd
 
-from .._shared import covariate_matrix
-from ..exceptions import EvaltoolsWarning, SchemaError
-from ..validation import check_columns, check_number, check_option, examples
-from .cells import cell_att
-from .results import ATTgtResult
+from ..validation import check_bool, check_number, check_option
+from .attgt_data import prepare_panel
+from .bootstrap import BOOT_WEIGHTS, new_seed
+from .cells import EST_METHODS, cell_att
+from .results import ATTgtResult, Inference
 
 __all__ = ["att_gt"]
-
-
-def _panel(data, outcome, time, unit, cohort, covariates, allow_unbalanced):
-    """Wide arrays: outcomes (units x periods, NaN where unobserved), groups, covariates
-    (each unit's first observed period) and the flow."""
-    check_columns(data, [outcome, time, unit, cohort], "data")
-    if not pd.api.types.is_numeric_dtype(data[outcome]):
-        raise SchemaError(f"Outcome '{outcome}' must be numeric; it is {data[outcome].dtype}.")
-    dup = data.duplicated([unit, time])
-    if dup.any():
-        raise SchemaError(f"{int(dup.sum())} duplicated ({unit}, {time}) row(s), e.g. "
-                          f"{unit} {examples(data.loc[dup, unit])}. Fix: one row per unit "
-                          "and period.")
-    varying = data.groupby(unit)[cohort].nunique() > 1
-    if varying.any():
-        raise SchemaError(f"'{cohort}' varies within {int(varying.sum())} unit(s), e.g. "
-                          f"{examples(varying.index[varying])}. Fix: the first treated period "
-                          "is a property of the unit.")
-    periods = np.sort(data[time].unique())
-    wide = data.pivot(index=unit, columns=time, values=outcome)
-    complete = wide.notna().all(axis=1)
-    flow = [("units supplied", len(wide))]
-    if allow_unbalanced:
-        complete[:] = True
-        flow.append(("units missing some periods (kept: each comparison uses the units "
-                     "observed in both of its periods)", int(wide.isna().any(axis=1).sum())))
-    if not complete.all():
-        flow.append(("excluded: unbalanced panel (missing periods)", int((~complete).sum())))
-        warnings.warn(f"{int((~complete).sum())} unit(s) are not observed in every period and "
-                      "are dropped to balance the panel (counted in the flow).",
-                      EvaltoolsWarning, stacklevel=3)
-    wide = wide[complete]
-    first = data.sort_values(time).drop_duplicates(unit).set_index(unit)
-    units = data.drop_duplicates(unit).set_index(unit).loc[wide.index]
-    g = units[cohort].to_numpy()
-    bad = (g > 0) & ~np.isin(g, periods) & (g <= periods.max())
-    if bad.any():
-        raise SchemaError(f"'{cohort}' has values {examples(np.unique(g[bad]))} that are not "
-                          f"observed periods ({periods.min()} to {periods.max()}).")
-    late = g > periods.max()
-    if late.any():  # treated after the window: never treated within it (as R's did)
-        flow.append(("treated after the last period: counted as never treated",
-                     int(late.sum())))
-        g = np.where(late, 0, g)
-    if covariates is None:
-        x, covs = np.empty((len(wide), 0)), []
-    else:
-        x, _ = covariate_matrix(first.reindex(wide.index), covariates, func="att_gt")
-        covs, x = list(x.columns), x.to_numpy(float)
-    flow.append(("units in the analysis", len(wide)))
-    return wide.to_numpy(float), periods, g, x, covs, flow
 
 
 def att_gt(data: pd.DataFrame, *, outcome: str, unit: str, time: str, cohort: str,
            covariates=None, control_group: str = "nevertreated", est_method: str = "dr",
            anticipation: int = 0, base_period: str = "varying", bootstrap: bool = False,
-           n_boot: int = 999, random_state: int | None = None,
-           min_cell: int = 2, allow_unbalanced_panel: bool = False) -> ATTgtResult:
+           cluster: str | None = None, n_boot: int = 999, boot_weights: str = "rademacher",
+           random_state=None, min_cell: int = 2,
+           allow_unbalanced_panel: bool = False) -> ATTgtResult:
     """Group-time average treatment effects (Callaway & Sant'Anna 2021) for panel data.
 
     Follows R's ``did::att_gt``. Arguments and the R argument each stands for:
@@ -80,20 +28,32 @@ def att_gt(data: pd.DataFrame, *, outcome: str, unit: str, time: str, cohort: st
     - ``unit`` (R ``idname``): the unit id column.
     - ``time`` (R ``tname``): the period column (numeric).
     - ``cohort`` (R ``gname``): the first treated period of each unit; 0 or NaN = never
-      treated.
-    - ``covariates`` (R ``xformla``): a list of columns or a formula ``"~ x1 + C(region)"``;
-      each unit's values in its first observed period are used.
+      treated; a period after the last one counts as never treated (as in R).
+    - ``covariates`` (R ``xformla``): a list of columns or a formula ``"~ x1 + C(region)"``.
+      Covariates that are fixed within units are used as they are; covariates that vary
+      are taken, for each cell, from the earlier of its two periods (as R's did). Constant
+      or collinear covariates are dropped with a note.
     - ``control_group`` (R ``control_group``): never treated units (``"nevertreated"``) or
       also those not yet treated (``"notyettreated"``).
-    - ``est_method`` (R ``est_method``): ``"dr"`` (doubly robust, Sant'Anna & Zhao 2020,
-      DRDID's ``drdid_panel``), ``"ipw"`` or ``"reg"``.
+    - ``est_method`` (R ``est_method``): ``"dr"`` (the traditional doubly robust estimator
+      of Sant'Anna & Zhao 2020, DRDID's ``drdid_panel``, which R's did uses), ``"dr_imp"``
+      (their improved, locally efficient doubly robust estimator, DRDID's
+      ``drdid_imp_panel``: inverse probability tilting and weighted least squares),
+      ``"ipw"`` (``std_ipw_did_panel``) or ``"reg"`` (``reg_did_panel``).
     - ``anticipation`` (R ``anticipation``), ``base_period`` (R ``base_period``):
       ``"varying"`` compares pre-treatment periods with the period before, ``"universal"``
-      always with the last period before ``g - anticipation``.
-    - ``bootstrap`` (R ``bstrap``; R defaults to ``TRUE``), ``n_boot`` (R ``biters``).
+      compares every period, the first included, with the last period before
+      ``g - anticipation`` (whose cell is 0 by construction).
+    - ``bootstrap`` (R ``bstrap``; R defaults to ``TRUE``), ``n_boot`` (R ``biters``),
+      ``boot_weights``: ``"rademacher"`` (R's did) or ``"mammen"``.
+    - ``cluster`` (R ``clustervars``, beyond the unit): a column constant within units;
+      the influence functions are summed within clusters, for the multiplier bootstrap
+      and for analytic standard errors alike (as R's did).
+    - ``random_state``: seed of the bootstrap (R: ``set.seed``).
 
-    Standard errors come from the influence functions (analytic by default; the multiplier
-    bootstrap, ``bootstrap=True``, also gives uniform confidence bands).
+    Standard errors come from the influence functions (analytic by default); the multiplier
+    bootstrap also gives uniform confidence bands, which ``conf_int()`` and ``tidy()``
+    return (recomputed from the stored draws at any level).
 
     Cells with fewer than ``min_cell`` treated or comparison units get a missing estimate
     with the reason recorded, rather than stopping the run.
@@ -113,62 +73,71 @@ def att_gt(data: pd.DataFrame, *, outcome: str, unit: str, time: str, cohort: st
     True
     """
     check_option(control_group, "control_group", "att_gt", ["nevertreated", "notyettreated"])
-    check_option(est_method, "est_method", "att_gt", ["dr", "ipw", "reg"])
+    check_option(est_method, "est_method", "att_gt", EST_METHODS)
     check_option(base_period, "base_period", "att_gt", ["varying", "universal"])
+    check_option(boot_weights, "boot_weights", "att_gt", BOOT_WEIGHTS)
     check_number(anticipation, "anticipation", "att_gt", low=0, integer=True)
-    y, periods, g, x, covs, flow = _panel(data, outcome, time, unit, cohort, covariates,
-                                          allow_unbalanced_panel)
-    if control_group == "nevertreated" and not (g == 0).any():
-        raise SchemaError(f"No never-treated units ('{cohort}' == 0), so control_group="
-                          "'nevertreated' has no comparison group. Fix: use "
-                          "control_group='notyettreated'.")
-    # Units treated in the first period (or before) identify nothing: R's did drops them.
-    early = (g > 0) & (g <= periods[0] + anticipation)
-    if early.any():
-        flow.append(("excluded: treated in the first period", int(early.sum())))
-        y, g, x = y[~early], g[~early], x[~early]
-    xc = np.column_stack([np.ones(len(g)), x])
+    check_number(n_boot, "n_boot", "att_gt", low=1, integer=True)
+    check_number(min_cell, "min_cell", "att_gt", low=1, integer=True)
+    check_bool(bootstrap, "bootstrap", "att_gt")
+    check_bool(allow_unbalanced_panel, "allow_unbalanced_panel", "att_gt")
+    seed = new_seed(random_state) if bootstrap else None
+    panel = prepare_panel(data, outcome=outcome, unit=unit, time=time, cohort=cohort,
+                          covariates=covariates, cluster=cluster, anticipation=anticipation,
+                          control_group=control_group, allow_unbalanced=allow_unbalanced_panel)
+    table, inf = _estimate_cells(panel, control_group, est_method, anticipation, base_period,
+                                 min_cell)
+    inference = Inference(bootstrap=bootstrap, n_boot=int(n_boot), seed=seed,
+                          weights=boot_weights, codes=panel.codes)
+    options = dict(outcome=outcome, unit=unit, time=time, cohort=cohort,
+                   covariates=panel.covariates, control_group=control_group,
+                   est_method=est_method, anticipation=anticipation, base_period=base_period,
+                   cluster=cluster, allow_unbalanced_panel=allow_unbalanced_panel)
+    return ATTgtResult.build(table, inf, panel.g, options, inference, random_state,
+                             panel.flow, panel.notes)
+
+
+def _estimate_cells(panel, control_group, est_method, anticipation, base_period, min_cell):
+    """Every ATT(g, t) and its influence function (one column per cell)."""
+    periods, g = panel.periods, panel.g
     groups = np.sort(np.unique(g[g > 0]))
-    n = len(g)
-    # One column of influence values per cell, filled in place (no per-cell copies).
+    groups = groups[groups > periods[0] + anticipation]  # a period before treatment needed
     # R's did estimates every period with a universal base (the longest leads included),
     # and all but the first with a varying base (which needs the period before).
     first = 0 if base_period == "universal" else 1
-    inf_matrix = np.zeros((n, len(groups) * (len(periods) - first)), order="F")
+    inf_matrix = np.zeros((len(g), len(groups) * (len(periods) - first)), order="F")
     rows, caches = [], {}
     for group in groups:
-        for j, t in enumerate(periods[first:], start=first):
-            rows.append(_cell(y, g, xc, periods, group, j, t, control_group, est_method,
-                              anticipation, base_period, min_cell, inf_matrix[:, len(rows)],
-                              caches))
-    table = pd.DataFrame(rows)
-    return ATTgtResult.build(table, inf_matrix, g, dict(
-        outcome=outcome, unit=unit, time=time, cohort=cohort, covariates=covs,
-        control_group=control_group, est_method=est_method, anticipation=anticipation,
-        base_period=base_period, allow_unbalanced_panel=allow_unbalanced_panel), bootstrap,
-        n_boot, random_state, flow)
+        for j in range(first, len(periods)):
+            rows.append(_cell(panel, group, j, control_group, est_method, anticipation,
+                              base_period, min_cell, inf_matrix[:, len(rows)], caches))
+    return pd.DataFrame(rows), inf_matrix
 
 
-def _cell(y, g, xc, periods, group, j, t, control_group, method, anticipation, base_period,
-          min_cell, inf, caches):
-    """Estimate one ATT(g, t), writing its influence function into ``inf``."""
-    post = t >= group
-    index = {p: i for i, p in enumerate(periods)}
-    if base_period == "universal" or post:
+def _base_index(periods, group, j, anticipation, base_period):
+    """Index of the period a cell compares with (None if there is none)."""
+    if base_period == "universal" or periods[j] >= group:
         # The last period before treatment (and anticipation) starts, as R's did.
         before = np.flatnonzero(periods + anticipation < group)
-        base_j = int(before[-1]) if len(before) else None
-    else:
-        base_j = j - 1
-    row = {"group": group, "time": t, "att": np.nan, "post": post, "note": ""}
+        return int(before[-1]) if len(before) else None
+    return j - 1
+
+
+def _cell(panel, group, j, control_group, method, anticipation, base_period, min_cell, inf,
+          caches):
+    """Estimate one ATT(g, t), writing its influence function into ``inf``."""
+    y, g, periods = panel.y, panel.g, panel.periods
+    t = periods[j]
+    base_j = _base_index(periods, group, j, anticipation, base_period)
+    row = {"group": group, "time": t, "att": np.nan, "post": bool(t >= group), "n": 0,
+           "note": ""}
     if base_j is None:
         row["note"] = "no period before treatment to compare with"
         return row
-    if base_period == "universal" and base_j == j:
-        row["att"] = 0.0
-        row["note"] = "reference period"
+    if base_j == j:
+        row.update(att=0.0, note="reference period")
         return row
-    seen = ~np.isnan(y[:, index[t]]) & ~np.isnan(y[:, base_j])
+    seen = ~np.isnan(y[:, j]) & ~np.isnan(y[:, base_j])
     treated = (g == group) & seen
     latest = max(t, periods[base_j])
     control = seen & ((g == 0) if control_group == "nevertreated" else (
@@ -178,14 +147,17 @@ def _cell(y, g, xc, periods, group, j, t, control_group, method, anticipation, b
                        f"{int(control.sum())} comparison")
         return row
     keep = treated | control
-    cache = caches.setdefault((group, hash(keep.tobytes())), {})
+    # Covariates that vary in time come from the earlier period of the cell, as R's did.
+    x_j = min(j, base_j) if panel.x.ndim == 3 else -1
+    cache = caches.setdefault((group, x_j, hash(keep.tobytes())), {})
     if "rows" not in cache:  # the same units in every period with never-treated controls
         rows = np.flatnonzero(keep)
-        cache.update(rows=rows, x=xc[rows], d=treated[rows].astype(float))
+        x = panel.x[rows] if x_j < 0 else panel.x[rows, x_j]
+        cache.update(rows=rows, x=x, d=treated[rows].astype(float))
     rows = cache["rows"]
-    dy = y[rows, index[t]] - y[rows, base_j]
+    dy = y[rows, j] - y[rows, base_j]
     att, cell_inf = cell_att(dy, cache["d"], cache["x"], method, cache)
     # Rescale to the full sample, as R's did: n / n_cell times the cell's influence.
     inf[rows] = cell_inf * len(g) / len(rows)
-    row["att"] = att
+    row.update(att=att, n=len(rows))
     return row

@@ -17,7 +17,9 @@ import numpy as np
 from scipy.special import expit
 from sklearn.linear_model import LogisticRegression
 
-__all__ = ["cell_att"]
+__all__ = ["EST_METHODS", "cell_att"]
+
+EST_METHODS = ("dr", "ipw", "reg")
 
 
 def _propensity(x, d):

@@ -12,39 +12,71 @@ from scipy import stats
 
 from .._shared import ResultMixin, run_meta
 from ..validation import check_option
+from .bootstrap import bootstrap_se, influence_se, multiplier_draws, uniform_critical_value
 
 __all__ = ["ATTgtResult", "AggregateResult"]
 
 _Z = stats.norm.ppf(0.975)
+_TINY = np.sqrt(np.finfo(float).eps) * 10  # R did: a standard error this small is NA
 ASSUMPTION = ("Assumes parallel trends (conditional on covariates, if any) between each group "
               "and its comparison group, and no anticipation beyond the stated periods.")
 
 
-def _se(inf: np.ndarray) -> np.ndarray:
-    return np.sqrt(np.einsum("ij,ij->j", inf, inf)) / inf.shape[0]
+@dataclass
+class Inference:
+    """How standard errors are computed: analytic or multiplier bootstrap, with clusters."""
+
+    bootstrap: bool = False
+    n_boot: int = 999
+    seed: int | None = None
+    weights: str = "rademacher"
+    codes: np.ndarray | None = None  # cluster of each unit (0..C-1), None = units
+
+    def standard_errors(self, inf: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        """Standard errors of the columns of ``inf`` and the bootstrap draws (or None)."""
+        if not self.bootstrap:
+            se = influence_se(inf, self.codes)
+            return np.where(se <= _TINY, np.nan, se), None
+        draws = multiplier_draws(inf, n_boot=self.n_boot, seed=self.seed, kind=self.weights,
+                                 codes=self.codes)
+        return bootstrap_se(draws), draws
+
+    def describe(self) -> str:
+        where = "" if self.codes is None else f", clustered ({int(self.codes.max()) + 1} clusters)"
+        if not self.bootstrap:
+            return f"pointwise 95% intervals (analytic standard errors{where})"
+        return (f"uniform 95% bands (multiplier bootstrap, {self.n_boot} draws, "
+                f"{self.weights} weights{where})")
 
 
-def multiplier_bootstrap(inf: np.ndarray, n_boot: int, random_state) -> tuple[np.ndarray, float]:
-    """Mammen multiplier bootstrap (as R's did): standard errors from the interquartile
-    range of the draws and the critical value of a uniform 95% band."""
-    rng = np.random.default_rng(random_state)
-    n = inf.shape[0]
-    k1, k2 = (1 - np.sqrt(5)) / 2, (1 + np.sqrt(5)) / 2
-    p1 = (np.sqrt(5) + 1) / (2 * np.sqrt(5))
-    draws = np.empty((n_boot, inf.shape[1]))
-    for start in range(0, n_boot, 100):
-        b = min(100, n_boot - start)
-        v = np.where(rng.random((b, n)) < p1, k1, k2)
-        draws[start:start + b] = v @ inf / n * np.sqrt(n)
-    q = np.quantile(draws, [0.75, 0.25], axis=0)
-    se = (q[0] - q[1]) / (stats.norm.ppf(0.75) - stats.norm.ppf(0.25)) / np.sqrt(n)
-    ok = se > 0
-    t_max = np.abs(draws[:, ok] / (se[ok] * np.sqrt(n))).max(axis=1)
-    return se, float(np.quantile(t_max, 0.95))
+class _BandMixin(ResultMixin):
+    """With the bootstrap, intervals of the rows in a band are uniform (simultaneous) at
+    any level, from the stored draws; other rows are pointwise."""
+
+    draws: np.ndarray | None
+
+    def _band_rows(self) -> np.ndarray:
+        return np.ones(len(self._estimates()), dtype=bool)
+
+    def tidy(self, level: float = 0.95) -> pd.DataFrame:
+        """One row per term; with the bootstrap, conf_low/conf_high of the band's rows form a
+        uniform band at ``level`` (R did's ``cband``); p-values are pointwise."""
+        out = super().tidy(level)
+        if self.draws is None:
+            return out
+        band = self._band_rows()
+        if not band.any():
+            return out
+        se = out["std_error"].to_numpy(float)
+        crit = uniform_critical_value(self.draws[:, band], se[band], level)
+        est = out["estimate"].to_numpy(float)
+        out.loc[band, "conf_low"] = (est - crit * se)[band]
+        out.loc[band, "conf_high"] = (est + crit * se)[band]
+        return out
 
 
 @dataclass(repr=False)
-class ATTgtResult(ResultMixin):
+class ATTgtResult(_BandMixin):
     """ATT(g, t) estimates with standard errors; ``aggregate(kind)`` summarises them."""
 
     table: pd.DataFrame
@@ -52,35 +84,43 @@ class ATTgtResult(ResultMixin):
     groups: np.ndarray
     critical_value: float = _Z
     meta: dict[str, Any] = field(default_factory=dict)
+    inference: Inference = field(default_factory=Inference)
+    draws: np.ndarray | None = None
     _title = "Group-time average treatment effects (Callaway & Sant'Anna 2021)"
 
     @classmethod
-    def build(cls, table, inf, groups, options, bootstrap, n_boot, random_state, flow):
-        missing = table["att"].isna().to_numpy()
-        se = _se(inf)
-        crit = _Z
-        if bootstrap:
-            se_b, crit = multiplier_bootstrap(inf[:, ~missing], n_boot, random_state)
-            se[~missing] = se_b
-        se[missing] = np.nan
-        se[table["note"].eq("reference period").to_numpy()] = np.nan
+    def build(cls, table, inf, groups, options, inference, random_state, flow, notes=()):
+        se, draws = inference.standard_errors(inf)
+        se[table["att"].isna().to_numpy()] = np.nan
+        crit = uniform_critical_value(draws, se) if draws is not None else _Z
         table = table.assign(se=se, ci_low=table["att"] - crit * se,
                              ci_high=table["att"] + crit * se)
-        options = dict(options, bootstrap=bootstrap, n_boot=n_boot if bootstrap else None)
-        return cls(table=table, influence=inf, groups=groups, critical_value=crit,
-                   meta=run_meta(options, random_state=random_state,
-                                 flow=pd.DataFrame(flow, columns=["step", "n"])))
+        options = dict(options, bootstrap=inference.bootstrap,
+                       n_boot=inference.n_boot if inference.bootstrap else None,
+                       boot_weights=inference.weights if inference.bootstrap else None)
+        meta = run_meta(options, random_state=random_state,
+                        flow=pd.DataFrame(flow, columns=["step", "n"]))
+        meta.update(bootstrap_seed=inference.seed, notes=list(notes))
+        return cls(table=table, influence=inf, groups=groups, critical_value=crit, meta=meta,
+                   inference=inference, draws=draws)
+
+    def _estimates(self) -> pd.DataFrame:
+        t = self.table
+        terms = [f"ATT({g:g},{p:g})" for g, p in zip(t["group"], t["time"], strict=True)]
+        return pd.DataFrame({"term": terms, "estimate": t["att"], "std_error": t["se"],
+                             "n": t["n"]})
 
     def summary(self) -> pd.DataFrame:
         return self.table[["group", "time", "att", "se", "ci_low", "ci_high", "note"]]
 
     def _notes(self) -> list[str]:
-        band = ("uniform 95% bands (multiplier bootstrap)" if self.meta["options"]["bootstrap"]
-                else "pointwise 95% intervals (analytic)")
+        o = self.meta["options"]
         skipped = int(self.table["att"].isna().sum())
         extra = [f"{skipped} cell(s) without an estimate; see 'note'."] if skipped else []
-        return [f"{band}; comparison: {self.meta['options']['control_group']}; method: "
-                f"{self.meta['options']['est_method']}.", ASSUMPTION, *extra]
+        dropped = [f"Covariate left out: {note}." for note in self.meta.get("notes", [])]
+        return [f"{self.inference.describe()}; comparison: {o['control_group']}; method: "
+                f"{o['est_method']}; base period: {o['base_period']}.", ASSUMPTION, *extra,
+                *dropped]
 
     def aggregate(self, kind: str = "simple", *, balance_e: int | None = None,
                   min_e: float = -np.inf, max_e: float = np.inf) -> AggregateResult:
@@ -112,9 +152,14 @@ class ATTgtResult(ResultMixin):
 
 
 @dataclass(repr=False)
-class AggregateResult(ResultMixin):
+class AggregateResult(_BandMixin):
     """An aggregation of ATT(g,t): the overall estimate and, for dynamic, group and
-    calendar aggregations, one estimate per event time, group or period."""
+    calendar aggregations, one estimate per event time, group or period.
+
+    With the bootstrap, the detail rows have a uniform band (R's ``aggte`` with
+    ``cband = TRUE``) and the overall estimate a pointwise interval from its bootstrap
+    standard error, as R's did reports them.
+    """
 
     kind: str
     estimate: float
@@ -122,7 +167,10 @@ class AggregateResult(ResultMixin):
     detail: pd.DataFrame
     critical_value: float = _Z
     meta: dict[str, Any] = field(default_factory=dict)
+    draws: np.ndarray | None = None  # columns: overall, then the detail rows
+    n: int = 0
     _title = "Aggregated treatment effect"
+    _LABELS = {"dynamic": "event time", "group": "group", "calendar": "period"}
 
     @property
     def ci_low(self) -> float:
@@ -132,6 +180,16 @@ class AggregateResult(ResultMixin):
     def ci_high(self) -> float:
         return self.estimate + _Z * self.se
 
+    def _estimates(self) -> pd.DataFrame:
+        label = self._LABELS.get(self.kind, "")
+        terms = [f"overall ({self.kind})", *(f"{label} {k:g}" for k in self.detail.index)]
+        return pd.DataFrame({"term": terms,
+                             "estimate": [self.estimate, *self.detail["estimate"]],
+                             "std_error": [self.se, *self.detail["se"]], "n": self.n})
+
+    def _band_rows(self) -> np.ndarray:
+        return np.arange(len(self.detail) + 1) > 0
+
     def summary(self) -> pd.DataFrame:
         overall = pd.DataFrame({"estimate": [self.estimate], "se": [self.se],
                                 "ci_low": [self.ci_low], "ci_high": [self.ci_high]},
@@ -139,7 +197,9 @@ class AggregateResult(ResultMixin):
         return pd.concat([overall, self.detail]) if len(self.detail) else overall
 
     def _notes(self) -> list[str]:
-        return [ASSUMPTION]
+        band = (f"Rows by {self._LABELS[self.kind]}: uniform 95% band (multiplier bootstrap). "
+                if self.draws is not None and len(self.detail) else "")
+        return [f"{band}Overall: pointwise 95% interval.", ASSUMPTION]
 
     def plot(self, ax=None, **kwargs):
         """The per-e (or per-group, per-period) estimates with intervals."""
