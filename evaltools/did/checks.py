@@ -168,7 +168,7 @@ def note_covariates(dropped: dict[str, str], func: str) -> list[str]:
     reasons = "; ".join(f"{k}: {v}" for k, v in dropped.items())
     warnings.warn(f"{func} left out {len(dropped)} covariate(s) that carry no information of "
                   f"their own ({reasons}); the result's notes record this.", DataWarning,
-                  stacklevel=3)
+                  stacklevel=4)
     return [f"Covariates left out ({reasons})."]
 
 

@@ -131,7 +131,27 @@ def _check_duplicates(data, unit, func):
     if unit is not None:
         raise SchemaError(f"{message} Fix: drop the duplicates (data.drop_duplicates()).")
     warnings.warn(f"{message} They are kept; drop them if they are not distinct people.",
-                  DataWarning, stacklevel=3)
+                  DataWarning, stacklevel=4)
+
+
+def _check_2x2(data, outcome, treatment, post, unit, cluster, family, exposure):
+    func = "did_2x2"
+    check_option(family, "family", func, ["gaussian", "poisson"])
+    check_panel(data, func, numeric=[outcome, exposure], other=[treatment, post, unit, cluster],
+                unit=unit)
+    if exposure is not None and family == "gaussian":
+        warnings.warn("did_2x2 ignores 'exposure' with family='gaussian'; it is the offset of "
+                      "family='poisson'.", EvaltoolsWarning, stacklevel=3)
+    check_cluster(data, cluster, unit, func)
+    _check_duplicates(data, unit, func)
+    if unit is not None:
+        varying = data.groupby(unit, sort=False)[treatment].nunique() > 1
+        if varying.any():
+            raise SchemaError(
+                f"'{treatment}' varies within {int(varying.sum())} unit(s) in {func}, e.g. "
+                f"{unit} {examples(varying.index[varying])}. It must mark the treated group "
+                f"(1 in every period of a treated unit); '{post}' marks the periods. Fix: pass "
+                "the group indicator, or use twfe for a treated-period indicator.")
 
 
 def did_2x2(data: pd.DataFrame, *, outcome: str, treatment: str, post: str,
@@ -156,22 +176,7 @@ def did_2x2(data: pd.DataFrame, *, outcome: str, treatment: str, post: str,
     2.0
     """
     func = "did_2x2"
-    check_option(family, "family", func, ["gaussian", "poisson"])
-    check_panel(data, func, numeric=[outcome, exposure], other=[treatment, post, unit, cluster],
-                unit=unit)
-    if exposure is not None and family == "gaussian":
-        warnings.warn("did_2x2 ignores 'exposure' with family='gaussian'; it is the offset of "
-                      "family='poisson'.", EvaltoolsWarning, stacklevel=2)
-    check_cluster(data, cluster, unit, func)
-    _check_duplicates(data, unit, func)
-    if unit is not None:
-        varying = data.groupby(unit, sort=False)[treatment].nunique() > 1
-        if varying.any():
-            raise SchemaError(
-                f"'{treatment}' varies within {int(varying.sum())} unit(s) in {func}, e.g. "
-                f"{unit} {examples(varying.index[varying])}. It must mark the treated group "
-                f"(1 in every period of a treated unit); '{post}' marks the periods. Fix: pass "
-                "the group indicator, or use twfe for a treated-period indicator.")
+    _check_2x2(data, outcome, treatment, post, unit, cluster, family, exposure)
     design, notes = _design_2x2(data, treatment, post, covariates, outcome, func)
     group = cluster or unit
     cov = ({"cov_type": "cluster", "cov_kwds": {"groups": pd.factorize(data[group])[0]}}
