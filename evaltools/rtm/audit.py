@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,10 +11,11 @@ import numpy as np
 import pandas as pd
 
 from .._shared import ResultMixin, run_meta
-from ..exceptions import ParameterError
-from ..validation import check_number
-from .counts import CountModel, expected_rtm_counts, selection_weights
+from ..exceptions import DataWarning, ParameterError
+from ..validation import check_bool, check_number
+from .counts import CountModel, expected_rtm_counts
 from .fit import fit_count_model
+from .simulate import MAX_COHORT, simulate_cohort_ratios
 
 __all__ = ["audit_claim", "AuditResult"]
 
@@ -90,7 +92,8 @@ def audit_claim(before: float, after: float, n: int, *, threshold: float | None 
                 top: float | None = None, population: CountModel | dict | None = None,
                 panel: pd.DataFrame | None = None, measure: str | None = None,
                 id_col: str = "person_id", period_col: str = "rel_period",
-                n_sim: int = 2000, random_state: int | None = None) -> AuditResult:
+                n_sim: int = 2000, random_state: int | None = None,
+                progress: bool = True) -> AuditResult:
     """How much of a claimed before-and-after fall regression to the mean alone explains.
 
     Parameters
@@ -106,7 +109,13 @@ def audit_claim(before: float, after: float, n: int, *, threshold: float | None 
         The population the cohort was drawn from (mean, dispersion, stability). Or give
         ``panel`` and ``measure`` to fit it with :func:`fit_count_model`.
     n_sim : int
-        Simulated cohorts for the interval.
+        Simulated cohorts for the interval. Cohorts of up to ``EXACT_LIMIT / n_sim`` people
+        are simulated person by person; larger ones draw the cohort's before-counts as one
+        multinomial over the model's support and the after-total from its exact conditional
+        mean and variance (normal by the central limit theorem), so the work does not grow
+        with ``n``.
+    progress : bool
+        Show a progress bar over the simulated cohorts.
 
     Examples
     --------
@@ -117,11 +126,13 @@ def audit_claim(before: float, after: float, n: int, *, threshold: float | None 
     True
     """
     _check_claim(before, after, n)
-    check_number(n_sim, "n_sim", "audit_claim", low=100, integer=True)
+    check_number(n_sim, "n_sim", "audit_claim", low=100, high=100_000, integer=True)
+    progress = check_bool(progress, "progress", "audit_claim")
     model = _population(population, panel, measure, id_col, period_col)
     expected = expected_rtm_counts(model, threshold=threshold, top=top)
     ratio = expected.expected_after / expected.selected_mean
-    sims = _simulate_cohort_ratios(model, int(n), n_sim, threshold, top, random_state)
+    sims = simulate_cohort_ratios(model, int(n), int(n_sim), threshold, top, random_state,
+                                  progress=progress)
     interval = tuple(before * (1 - np.quantile(sims, [0.975, 0.025])))  # falls, low..high
     rtm_after = before * ratio
     result = AuditResult(claimed_before=before, claimed_after=after, n=int(n),
@@ -133,9 +144,14 @@ def audit_claim(before: float, after: float, n: int, *, threshold: float | None 
 
 
 def _check_claim(before, after, n):
-    check_number(before, "before", "audit_claim", low=0, closed="neither")
-    check_number(after, "after", "audit_claim", low=0)
-    check_number(n, "n", "audit_claim", low=1, integer=True)
+    check_number(before, "before", "audit_claim", low=0, high=np.inf, closed="neither")
+    check_number(after, "after", "audit_claim", low=0, high=np.inf, closed="left")
+    check_number(n, "n", "audit_claim", low=1, high=MAX_COHORT, integer=True)
+    if n > 1_000_000:
+        warnings.warn(f"audit_claim: a cohort of n={n:,} people is larger than any programme's "
+                      "cohort; check that n counts people, not person-periods or events. The "
+                      "interval uses the large-cohort approximation.", DataWarning,
+                      stacklevel=3)
     if after >= before:
         raise ParameterError(f"The claim shows no fall (after {after} >= before {before}). A "
                              "cohort selected for high use is expected to fall, so there is no "
@@ -146,30 +162,18 @@ def _population(population, panel, measure, id_col, period_col) -> CountModel:
     if isinstance(population, CountModel):
         return population
     if isinstance(population, dict):
+        needed = {"mean", "dispersion", "stability"}
+        if set(population) != needed:
+            raise ParameterError(
+                "The 'population' parameter of audit_claim must have exactly the keys "
+                f"'mean', 'dispersion', 'stability'; missing {sorted(needed - set(population))}"
+                f", unknown {sorted(set(population) - needed)}. Fix: e.g. population="
+                "{'mean': 0.3, 'dispersion': 0.5, 'stability': 0.5}.")
         return CountModel(**population)
     if panel is not None and measure is not None:
         return fit_count_model(panel, measure, id_col=id_col, period_col=period_col)
     raise ParameterError("audit_claim needs the population: population=CountModel(...) or a "
                          "dict of mean, dispersion, stability, or panel= and measure= to fit it.")
-
-
-def _simulate_cohort_ratios(model, n, n_sim, threshold, top, random_state):
-    """after/before ratio of simulated selected cohorts of size n with no intervention."""
-    rng = np.random.default_rng(random_state)
-    y = model.support()
-    prob = model.pmf(y) * selection_weights(model, y, threshold=threshold, top=top)
-    k, mu, rho = model.dispersion, model.mean, model.stability
-    ratios = np.empty(n_sim)
-    chunk = max(1, 2_000_000 // n)
-    for start in range(0, n_sim, chunk):
-        size = (min(chunk, n_sim - start), n)
-        y1 = rng.choice(y, size=size, p=prob / prob.sum())
-        rate1 = rng.gamma(k + y1, 1 / (k / mu + 1))  # posterior of this period's rate
-        shared = rate1 * (rng.beta(rho * k, (1 - rho) * k, size) if 0 < rho < 1 else rho)
-        own = mu * rng.gamma((1 - rho) * k, 1 / k, size) if rho < 1 else 0.0
-        y2 = rng.poisson(shared + own)
-        ratios[start:start + size[0]] = y2.mean(axis=1) / y1.mean(axis=1)
-    return ratios
 
 
 def _verdict(r: AuditResult) -> str:

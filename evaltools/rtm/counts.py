@@ -26,7 +26,10 @@ from ..exceptions import ParameterError
 from ..validation import check_number
 from .results import RTMEstimate
 
-__all__ = ["CountModel", "expected_rtm_counts"]
+__all__ = ["CountModel", "expected_rtm_counts", "MAX_SUPPORT"]
+
+MAX_SUPPORT = 2_000_000
+"""Most count values a model's exact sums run over (about 100 MB of working arrays)."""
 
 
 @dataclass(frozen=True)
@@ -46,8 +49,9 @@ class CountModel:
     stability: float
 
     def __post_init__(self):
-        check_number(self.mean, "mean", "CountModel", low=0, closed="neither")
-        check_number(self.dispersion, "dispersion", "CountModel", low=0, closed="neither")
+        check_number(self.mean, "mean", "CountModel", low=0, high=np.inf, closed="neither")
+        check_number(self.dispersion, "dispersion", "CountModel", low=0, high=np.inf,
+                     closed="neither")
         check_number(self.stability, "stability", "CountModel", low=0, high=1)
 
     @property
@@ -64,12 +68,31 @@ class CountModel:
         return rho * (k + np.asarray(y, float)) / (k / mu + 1) + (1 - rho) * mu
 
     def support(self) -> np.ndarray:
+        """Counts 0..top, where top leaves less than 1e-13 of the distribution above it.
+
+        Refuses a model whose support would exceed ``MAX_SUPPORT`` values (the sums over it
+        would need more memory and time than a summary calculation should), with the figure.
+        """
         k, mu = self.dispersion, self.mean
         top = stats.nbinom.isf(1e-13, k, k / (k + mu))
+        if not np.isfinite(top) or top + 2 > MAX_SUPPORT:
+            raise ParameterError(
+                f"The count model (mean {mu:g}, dispersion {k:g}) puts counts up to about "
+                f"{top:,.0f} within reach: summing over that support needs "
+                f"{(top + 2) * 8 * 6 / 1e9:,.1f} GB, above the limit of {MAX_SUPPORT:,} "
+                "values. Fix: express the measure per person per period (a mean of a few "
+                "events), or check the mean and dispersion.")
         return np.arange(int(top) + 2)
 
     def simulate(self, n: int, periods: int = 2, random_state=None) -> np.ndarray:
         """Counts of ``n`` people over ``periods`` periods (n x periods), from the model."""
+        check_number(n, "n", "CountModel.simulate", low=1, high=1e9, integer=True)
+        check_number(periods, "periods", "CountModel.simulate", low=1, high=1000,
+                     integer=True)
+        if n * periods > 200_000_000:
+            raise ParameterError(f"CountModel.simulate would draw {n * periods:,} counts "
+                                 f"({n * periods * 8 / 1e9:,.1f} GB); the limit is 200,000,000. "
+                                 "Fix: simulate fewer people or periods.")
         rng = np.random.default_rng(random_state)
         k, mu, rho = self.dispersion, self.mean, self.stability
         shared = rng.gamma(rho * k, 1 / k, n) if rho > 0 else np.zeros(n)
@@ -84,10 +107,12 @@ def selection_weights(model: CountModel, y: np.ndarray, *, threshold=None, top=N
         raise ParameterError("Give exactly one selection rule: threshold= (at least this many "
                              "events) or top= (the highest share by count, e.g. 0.05).")
     if threshold is not None:
-        check_number(threshold, "threshold", "expected_rtm_counts", low=0)
+        check_number(threshold, "threshold", "expected_rtm_counts", low=0, high=np.inf,
+                     closed="left")
         weights = (y >= threshold).astype(float)
     else:
         check_number(top, "top", "expected_rtm_counts", low=0, high=1, closed="right")
+        top = float(top)
         pmf = model.pmf(y)
         above = np.cumsum(pmf[::-1])[::-1] - pmf  # P(Y > y)
         weights = np.clip((top - above) / np.where(pmf > 0, pmf, 1), 0, 1)

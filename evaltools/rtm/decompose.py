@@ -11,7 +11,7 @@ from tqdm.auto import tqdm
 
 from .._shared import TableResult, run_meta
 from ..exceptions import EvaltoolsInputError
-from ..validation import check_number
+from ..validation import check_bool, check_number, examples
 
 __all__ = ["decompose_change", "decompose_with_model", "DecompositionResult"]
 
@@ -42,13 +42,28 @@ class DecompositionResult(TableResult):
         return ax
 
 
+def _values(values, label):
+    try:
+        arr = np.asarray(values, float)
+    except (TypeError, ValueError):
+        raise EvaltoolsInputError(f"{label} must be numbers, one per person. Got "
+                                  f"{values!r}.") from None
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        raise EvaltoolsInputError(
+            f"{label} has {int(np.isnan(arr).sum())} missing and {int(np.isinf(arr).sum())} "
+            f"infinite value(s), at positions {examples(np.flatnonzero(bad.ravel()))}. Fix: "
+            "drop those people from both arrays (and count them in your flow).")
+    return arr
+
+
 def _arrays(name, before, after):
-    b, a = np.asarray(before, float), np.asarray(after, float)
+    b = _values(before, f"{name}_before")
+    a = _values(after, f"{name}_after")
     if b.shape != a.shape or b.ndim != 1 or len(b) == 0:
         raise EvaltoolsInputError(f"{name}_before and {name}_after must be non-empty 1-D arrays "
-                                  f"of the same people; got shapes {b.shape} and {a.shape}.")
-    if np.isnan(b).any() or np.isnan(a).any():
-        raise EvaltoolsInputError(f"{name}_before/{name}_after contain missing values.")
+                                  f"of the same people (the same length); got lengths "
+                                  f"{b.size} and {a.size} (shapes {b.shape} and {a.shape}).")
     return a - b
 
 
@@ -62,7 +77,7 @@ def _components(treated, control, population):
 def decompose_change(treated_before, treated_after, control_before, control_after, *,
                      population_before=None, population_after=None, paired: bool = False,
                      n_boot: int = 999, random_state: int | None = None,
-                     progress: bool = False) -> DecompositionResult:
+                     progress: bool = True) -> DecompositionResult:
     """Decompose the treated cohort's naive change with matched controls and the population.
 
     Each argument is one value per person (e.g. emergency admissions per year before and
@@ -77,14 +92,16 @@ def decompose_change(treated_before, treated_after, control_before, control_afte
     >>> bool(abs(res.summary().loc["intervention (naive - controls)", "estimate"]) < 0.5)
     True
     """
-    check_number(n_boot, "n_boot", "decompose_change", low=1, integer=True)
+    check_number(n_boot, "n_boot", "decompose_change", low=1, high=1_000_000, integer=True)
+    paired = check_bool(paired, "paired", "decompose_change")
+    progress = check_bool(progress, "progress", "decompose_change")
     treated = _arrays("treated", treated_before, treated_after)
     control = _arrays("control", control_before, control_after)
     population = (None if population_before is None
                   else _arrays("population", population_before, population_after))
     if paired and len(treated) != len(control):
-        raise EvaltoolsInputError(f"paired=True needs as many controls as treated; got "
-                                  f"{len(control)} and {len(treated)}.")
+        raise EvaltoolsInputError(f"paired=True needs as many controls as treated (the same "
+                                  f"length); got {len(control)} and {len(treated)}.")
     rng = np.random.default_rng(random_state)
     draws = []
     for _ in tqdm(range(n_boot), desc="bootstrap", disable=not progress):
@@ -107,7 +124,8 @@ def decompose_change(treated_before, treated_after, control_before, control_afte
 
 def decompose_with_model(treated_before, treated_after, *, model, threshold=None, top=None,
                          population_before=None, population_after=None, n_boot: int = 999,
-                         random_state: int | None = None) -> DecompositionResult:
+                         random_state: int | None = None,
+                         progress: bool = True) -> DecompositionResult:
     """Decompose a treated cohort's naive change without controls, using the count model.
 
     Regression to the mean is the model's expected relative fall for a cohort picked by
@@ -128,9 +146,10 @@ def decompose_with_model(treated_before, treated_after, *, model, threshold=None
     """
     from .counts import expected_rtm_counts
 
-    check_number(n_boot, "n_boot", "decompose_with_model", low=1, integer=True)
-    treated_b = np.asarray(treated_before, float)
+    check_number(n_boot, "n_boot", "decompose_with_model", low=1, high=1_000_000, integer=True)
+    progress = check_bool(progress, "progress", "decompose_with_model")
     treated = _arrays("treated", treated_before, treated_after)
+    treated_b = np.asarray(treated_before, float)
     population = (None if population_before is None
                   else _arrays("population", population_before, population_after))
     expected = expected_rtm_counts(model, threshold=threshold, top=top)
@@ -148,7 +167,7 @@ def decompose_with_model(treated_before, treated_after, *, model, threshold=None
     draws = np.array([components(rng.integers(0, len(treated), len(treated)),
                                  None if population is None else
                                  rng.integers(0, len(population), len(population)))
-                      for _ in range(n_boot)])
+                      for _ in tqdm(range(n_boot), desc="bootstrap", disable=not progress)])
     low, high = np.quantile(draws, [0.025, 0.975], axis=0)
     names = ["naive change (treated)", "regression to the mean (count model)",
              "secular trend", "intervention (naive - RTM - trend)"]

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import SchemaError
-from ..validation import check_columns
+from ..validation import check_columns, check_finite, examples
 from .counts import CountModel
 
 __all__ = ["fit_count_model"]
@@ -33,8 +33,7 @@ def fit_count_model(panel: pd.DataFrame, measure: str, *, id_col: str = "person_
     >>> round(fit.stability, 1)
     0.6
     """
-    check_columns(panel, [id_col, period_col, measure], "panel")
-    wide = panel.pivot_table(index=id_col, columns=period_col, values=measure, aggfunc="sum")
+    wide = person_period_table(panel, measure, id_col, period_col, counts=True)
     if wide.shape[1] < 2:
         raise SchemaError(f"fit_count_model needs at least two periods in '{period_col}'; "
                           f"found {wide.shape[1]}. Fix: pass a panel of several periods.")
@@ -54,3 +53,25 @@ def fit_count_model(panel: pd.DataFrame, measure: str, *, id_col: str = "person_
     covariance = np.mean([np.cov(y[:, t], y[:, t + 1])[0, 1] for t in range(y.shape[1] - 1)])
     return CountModel(mean=float(mean), dispersion=float(mean**2 / excess),
                       stability=float(np.clip(covariance / excess, 0, 1)))
+
+
+def person_period_table(panel: pd.DataFrame, measure: str, id_col: str, period_col: str, *,
+                        counts: bool = False) -> pd.DataFrame:
+    """Wide table (person x period) of ``measure``, refusing non-finite values, negative
+    counts and repeated person-periods rather than summing them silently."""
+    check_columns(panel, [id_col, period_col, measure], "panel")
+    check_finite(panel, [measure], "panel", id_col=id_col,
+                 fix="fill missing counts with 0 where the person had no events, or drop "
+                     "the person")
+    if counts and (panel[measure] < 0).any():
+        bad = panel[measure] < 0
+        raise SchemaError(f"Column '{measure}' of the panel must hold counts (>= 0); "
+                          f"{int(bad.sum())} row(s) are negative, at {id_col} "
+                          f"{examples(panel.loc[bad, id_col])}.")
+    dup = panel.duplicated([id_col, period_col], keep=False)
+    if dup.any():
+        raise SchemaError(f"The panel has {int(dup.sum())} rows that repeat a ({id_col}, "
+                          f"{period_col}) pair, e.g. {id_col} "
+                          f"{examples(pd.unique(panel.loc[dup, id_col]))}. Fix: keep one row "
+                          "per person and period (sum the events first).")
+    return panel.pivot(index=id_col, columns=period_col, values=measure)

@@ -11,7 +11,8 @@ import pandas as pd
 
 from .._shared import TableResult, run_meta
 from ..exceptions import ParameterError, SchemaError
-from ..validation import check_columns, check_number
+from ..validation import check_number
+from .fit import person_period_table
 
 __all__ = ["selection_trajectory", "TrajectoryResult"]
 
@@ -80,10 +81,9 @@ def selection_trajectory(panel: pd.DataFrame, *, measure: str, select_period,
     ...                                    threshold=3, period_col="year")
     >>> ax = traj.plot()
     """
-    check_columns(panel, [id_col, period_col, measure], "panel")
     check_number(before, "before", "selection_trajectory", low=0, integer=True)
     check_number(after, "after", "selection_trajectory", low=0, integer=True)
-    wide = panel.pivot_table(index=id_col, columns=period_col, values=measure, aggfunc="sum")
+    wide = person_period_table(panel, measure, id_col, period_col)
     if select_period not in wide.columns:
         raise SchemaError(f"select_period {select_period!r} is not a value of '{period_col}' "
                           f"(periods run {wide.columns.min()} to {wide.columns.max()}).")
@@ -109,6 +109,8 @@ def _choose(values: pd.Series, threshold, top) -> pd.Series:
     if (threshold is None) == (top is None):
         raise ParameterError("Give exactly one selection rule: threshold= or top=.")
     if threshold is not None:
+        check_number(threshold, "threshold", "selection_trajectory", low=-np.inf, high=np.inf,
+                     closed="neither")
         chosen = values >= threshold
     else:
         check_number(top, "top", "selection_trajectory", low=0, high=1, closed="right")
