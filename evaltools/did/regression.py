@@ -14,7 +14,7 @@ from linearmodels.panel import PanelOLS
 from linearmodels.panel.utility import AbsorbingEffectError
 
 from .._shared import ResultMixin, covariate_matrix, run_meta
-from ..exceptions import DataWarning, EvaltoolsWarning, SchemaError
+from ..exceptions import EvaltoolsWarning, SchemaError
 from ..validation import check_option, drop_redundant, examples
 from .checks import (
     check_binary_varies,
@@ -119,19 +119,16 @@ def _check_counts(d, outcome, treatment, post, func):
 
 
 def _check_duplicates(data, unit, func):
-    """Exact repeats of a row: an error for a panel, a warning for a cross-section (where two
-    people may share every value)."""
-    dup = data.duplicated(keep="first")
-    if not dup.any():
+    """Exact repeats of a row of a panel (without ``unit``, two rows of a cross-section may
+    be two people who share every value, so they are not checked)."""
+    if unit is None:
         return
-    where = f"{unit} {examples(pd.unique(data.loc[dup, unit]))}" if unit else \
-        f"row index {examples(data.index[dup])}"
-    message = (f"The data of {func} has {int(dup.sum())} duplicate row(s) that repeat another "
-               f"row in every column, at {where}.")
-    if unit is not None:
-        raise SchemaError(f"{message} Fix: drop the duplicates (data.drop_duplicates()).")
-    warnings.warn(f"{message} They are kept; drop them if they are not distinct people.",
-                  DataWarning, stacklevel=4)
+    dup = data.duplicated(keep="first")
+    if dup.any():
+        raise SchemaError(f"The data of {func} has {int(dup.sum())} duplicate row(s) that "
+                          f"repeat another row in every column, at {unit} "
+                          f"{examples(pd.unique(data.loc[dup, unit]))}. Fix: drop the "
+                          "duplicates (data.drop_duplicates()).")
 
 
 def _check_2x2(data, outcome, treatment, post, unit, cluster, family, exposure):

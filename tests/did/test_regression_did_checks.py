@@ -121,8 +121,6 @@ def test_2x2_duplicate_rows(panel):
     doubled = pd.concat([panel, panel.iloc[:2]])
     with pytest.raises(SchemaError, match=r"2 duplicate row\(s\) .* at u \[1\]"):
         did(doubled)
-    with pytest.warns(DataWarning, match=r"2 duplicate row\(s\) .* They are kept"):
-        did(doubled, unit=None)
 
 
 def test_time_must_be_numbered(panel):
