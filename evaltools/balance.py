@@ -18,7 +18,16 @@ import numpy as np
 import pandas as pd
 
 from ._shared import ResultMixin, run_meta
-from .validation import check_binary, check_columns, check_option
+from .exceptions import ParameterError
+from .matching.checks import check_names
+from .matching.covariates import TREATED, design, resolve_treatment
+from .validation import (
+    check_columns,
+    check_finite,
+    check_option,
+    check_treatment,
+    check_weights,
+)
 
 __all__ = ["balance_table", "BalanceTable"]
 
@@ -44,7 +53,14 @@ def _ecdf_stats(xt, wt, xc, wc):
     return diff.mean(), diff.max()
 
 
-def _expand(data: pd.DataFrame, covariates: list[str]) -> tuple[pd.DataFrame, dict[str, str]]:
+def _expand(data: pd.DataFrame, covariates) -> tuple[pd.DataFrame, dict[str, str]]:
+    """One numeric column per row of the table: a formula's terms, or the listed columns
+    with text/categorical ones expanded to one indicator per level (as cobalt shows them)."""
+    if isinstance(covariates, str):
+        x = design(data, covariates, func="balance_table")
+        kinds = {c: "binary" if set(np.unique(x[c])) <= {0.0, 1.0} else "continuous"
+                 for c in x.columns}
+        return x, kinds
     cols, kinds = {}, {}
     for c in covariates:
         x = data[c]
@@ -58,6 +74,20 @@ def _expand(data: pd.DataFrame, covariates: list[str]) -> tuple[pd.DataFrame, di
                 name = f"{c}_{level}"
                 cols[name], kinds[name] = (x == level).astype(float), "binary"
     return pd.DataFrame(cols, index=data.index), kinds
+
+
+def _weights(data: pd.DataFrame, weights) -> np.ndarray | None:
+    """Weights from a column name, Series (aligned on the index) or array, checked."""
+    if weights is None:
+        return None
+    if isinstance(weights, str):
+        check_columns(data, [weights], "data")
+        check_finite(data, [weights], "data", fix="give every row a finite weight (0 to "
+                     "leave it out)")
+        weights = data[weights]
+    elif isinstance(weights, pd.Series) and not weights.index.equals(data.index):
+        weights = weights.reindex(data.index)
+    return check_weights(weights, len(data), "weights", "balance_table")
 
 
 def _stats(x, t, w, sd, kind):
@@ -74,15 +104,22 @@ def _stats(x, t, w, sd, kind):
     return [mt, mc, smd, vr, ecdf_mean, ecdf_max]
 
 
-def balance_table(data: pd.DataFrame, treatment: str, covariates: list[str],
+def balance_table(data: pd.DataFrame, treatment: str = TREATED, covariates=None,
                   weights: pd.Series | np.ndarray | str | None = None, estimand: str = "ATT",
                   *, thresholds: dict | None = None) -> BalanceTable:
     """Balance of covariates between treated and controls, before and (with weights) after.
 
     Parameters
     ----------
+    treatment : str
+        0/1 column (a formula's left-hand side names it too).
+    covariates : list of str or formula str
+        Columns (text columns get one row per level) or a formula such as
+        ``"treated ~ age + I(age**2) + C(region)"``: one row per term.
     weights : Series, array or column name, optional
         Matching or weighting weights; without them only "before" is shown.
+    estimand : {"ATT", "ATC", "ATE"}
+        Chooses the SD that standardises mean differences (cobalt's ``s.d.denom``).
     thresholds : dict, optional
         ``{"smd": 0.1, "var_ratio": 2}`` by default: rows beyond them are flagged.
 
@@ -93,13 +130,19 @@ def balance_table(data: pd.DataFrame, treatment: str, covariates: list[str],
     >>> bt = et.balance_table(df, "treated", ["age"])
     >>> round(float(bt.table.loc["age", "smd_before"]), 3)
     1.179
+    >>> list(et.balance_table(df, covariates="treated ~ age + I(age**2)").table.index)
+    ['age', 'I(age ** 2)']
     """
-    check_columns(data, [treatment, *covariates], "data")
     check_option(estimand, "estimand", "balance_table", ["ATT", "ATC", "ATE"])
-    t = check_binary(data, treatment, "data").to_numpy() == 1
-    if isinstance(weights, str):
-        weights = data[weights]
-    w_after = None if weights is None else np.asarray(weights, float)
+    treatment = resolve_treatment(treatment, covariates, "balance_table")
+    if not isinstance(covariates, str):
+        covariates = check_names(covariates, "covariates", "balance_table")
+        if not covariates:
+            raise ParameterError("The 'covariates' parameter of balance_table must be a "
+                                 "non-empty list of columns or a formula. Got None instead.")
+        design(data, covariates, func="balance_table")  # columns present, values finite
+    t = check_treatment(data, treatment, "data").to_numpy() == 1
+    w_after = _weights(data, weights)
     x, kinds = _expand(data, covariates)
     thresholds = {"smd": 0.1, "var_ratio": 2.0, **(thresholds or {})}
     rows = {}

@@ -12,10 +12,11 @@ import pandas as pd
 from scipy import optimize
 
 from ._shared import ResultMixin, run_meta
-from .exceptions import ConvergenceWarning
-from .matching.distance import design_matrix, propensity_score
+from .exceptions import ConvergenceWarning, ParameterError
+from .matching.covariates import TREATED, dropped_note, model_design, resolve_treatment
+from .matching.distance import fit_logistic
 from .matching.results import effective_sample_size
-from .validation import check_binary, check_columns, check_number, check_option
+from .validation import check_bool, check_number, check_option, check_treatment, check_unique_index
 
 __all__ = ["ipw", "entropy_balance", "WeightResult"]
 
@@ -24,17 +25,22 @@ __all__ = ["ipw", "entropy_balance", "WeightResult"]
 class WeightResult(ResultMixin):
     """Weights for every row of the data, with balance and effective sample sizes.
 
-    ``weighted_data`` is the data with a ``weights`` column, ready for
-    :func:`evaltools.estimate_att` (use ``se="robust"``: there are no matched sets).
+    Pass the result itself to :func:`evaltools.estimate_att`: for inverse-probability weights
+    its standard errors then account for the estimated propensity score (M-estimation).
+    ``weighted_data`` is the data with a ``weights`` column.
     """
 
     data: pd.DataFrame
     treatment: str
-    covariates: list[str]
+    covariates: list[str] | str
     weights: pd.Series
     estimand: str
     method: str
     meta: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    #: The propensity model behind IPW weights (design with intercept, coefficients,
+    #: options), used for M-estimation standard errors; None for other methods.
+    propensity: dict[str, Any] | None = None
     _title = "Weighting"
 
     @property
@@ -52,7 +58,7 @@ class WeightResult(ResultMixin):
 
     def _notes(self) -> list[str]:
         return [f"Method: {self.method}; estimand {self.estimand}; options "
-                f"{self.meta.get('options')}.",
+                f"{self.meta.get('options')}.", *self.notes,
                 "Estimates assume no unmeasured confounding given the covariates."]
 
     def balance(self, **kwargs):
@@ -62,13 +68,29 @@ class WeightResult(ResultMixin):
                              estimand=self.estimand, **kwargs)
 
 
-def ipw(data: pd.DataFrame, treatment: str, covariates: list[str], *, estimand: str = "ATT",
-        stabilize: bool = False, trim: float | None = None) -> WeightResult:
+def _inputs(data, treatment, covariates, func):
+    """Treatment (0/1, both groups) and a design matrix without redundant columns."""
+    treatment = resolve_treatment(treatment, covariates, func)
+    if covariates is None:
+        raise ParameterError(f"The 'covariates' parameter of {func} must be a list of columns "
+                             "or a formula. Got None instead.")
+    check_unique_index(data, "data")
+    t = check_treatment(data, treatment, "data").to_numpy() == 1
+    x, dropped = model_design(data, covariates, func=func)
+    return treatment, t, x, dropped
+
+
+def ipw(data: pd.DataFrame, treatment: str = TREATED, covariates: list[str] | str | None = None,
+        *, estimand: str = "ATT", stabilize: bool = False,
+        trim: float | None = None) -> WeightResult:
     """Inverse-probability weights from an unpenalised logistic propensity model.
 
-    ATT: treated 1, controls ``p / (1 - p)``; ATE: ``1 / p`` and ``1 / (1 - p)``.
-    ``stabilize`` multiplies by the marginal probability of each group (ATE);
-    ``trim`` caps weights at that quantile of each group's weights (e.g. 0.99).
+    ATT: treated 1, controls ``p / (1 - p)``; ATE: ``1 / p`` and ``1 / (1 - p)``
+    (WeightIt's ``method="glm"``). ``stabilize`` multiplies by the marginal probability of
+    each group (ATE); ``trim`` caps weights at that quantile of each group's weights (e.g.
+    0.99). ``covariates`` is a list of columns or a formula (``"treated ~ age + C(sex)"``).
+    Untrimmed weights carry their propensity model, so :func:`evaltools.estimate_att`
+    can account for its estimation (M-estimation, as WeightIt's ``glm_weightit``).
 
     Examples
     --------
@@ -83,9 +105,9 @@ def ipw(data: pd.DataFrame, treatment: str, covariates: list[str], *, estimand: 
     """
     check_option(estimand, "estimand", "ipw", ["ATT", "ATE"])
     check_number(trim, "trim", "ipw", low=0.5, high=1, closed="right", allow_none=True)
-    check_columns(data, [treatment, *covariates], "data")
-    t = check_binary(data, treatment, "data").to_numpy() == 1
-    p, _ = propensity_score(data, treatment, covariates)
+    check_bool(stabilize, "stabilize", "ipw")
+    treatment, t, x, dropped = _inputs(data, treatment, covariates, "ipw")
+    p, _, coef = fit_logistic(x, t, func="ipw")
     if estimand == "ATT":
         w = np.where(t, 1.0, p / (1 - p))
     else:
@@ -95,19 +117,27 @@ def ipw(data: pd.DataFrame, treatment: str, covariates: list[str], *, estimand: 
     if trim is not None:
         for group in (t, ~t):
             w[group] = np.minimum(w[group], np.quantile(w[group], trim))
+    propensity = None if trim is not None else dict(
+        x=np.column_stack([np.ones(len(x)), x.to_numpy(dtype=float)]),
+        terms=["(Intercept)", *map(str, x.columns)], coef=coef, estimand=estimand,
+        stabilize=bool(stabilize and estimand == "ATE"))
     return WeightResult(data=data, treatment=treatment, covariates=covariates,
                         weights=pd.Series(w, index=data.index), estimand=estimand,
                         method="inverse probability weighting",
-                        meta=run_meta(dict(estimand=estimand, stabilize=stabilize, trim=trim)))
+                        notes=dropped_note(dropped, "covariate"), propensity=propensity,
+                        meta=run_meta(dict(estimand=estimand, stabilize=stabilize, trim=trim,
+                                           dropped_covariates=dropped or None)))
 
 
-def entropy_balance(data: pd.DataFrame, treatment: str, covariates: list[str], *,
-                    moments: int = 1, tol: float = 1e-8) -> WeightResult:
+def entropy_balance(data: pd.DataFrame, treatment: str = TREATED,
+                    covariates: list[str] | str | None = None, *, moments: int = 1,
+                    tol: float = 1e-8) -> WeightResult:
     """Entropy balancing for the ATT (Hainmueller 2012, Political Analysis 20:25-46).
 
     Control weights as close as possible to uniform (minimum Kullback-Leibler divergence)
     such that the weighted control means of the covariates (and, with ``moments=2``, of
-    their squares) equal the treated means exactly. Solved through the convex dual with
+    their squares) equal the treated means exactly. ``covariates`` is a list of columns or
+    a formula; constant or collinear terms are dropped with a note. Solved through the convex dual with
     Newton's method (scipy). Treated units keep weight 1; controls sum to their number.
 
     Examples
@@ -121,9 +151,9 @@ def entropy_balance(data: pd.DataFrame, treatment: str, covariates: list[str], *
     True
     """
     check_option(moments, "moments", "entropy_balance", [1, 2])
-    check_columns(data, [treatment, *covariates], "data")
-    t = check_binary(data, treatment, "data").to_numpy() == 1
-    x = design_matrix(data, covariates).to_numpy()
+    check_number(tol, "tol", "entropy_balance", low=0, closed="neither")
+    treatment, t, x, dropped = _inputs(data, treatment, covariates, "entropy_balance")
+    x = x.to_numpy(dtype=float)
     if moments == 2:
         x = np.column_stack([x, x**2])
     # Centre on the treated means and scale, so the dual is well conditioned.
@@ -152,5 +182,6 @@ def entropy_balance(data: pd.DataFrame, treatment: str, covariates: list[str], *
                       ConvergenceWarning, stacklevel=2)
     return WeightResult(data=data, treatment=treatment, covariates=covariates,
                         weights=pd.Series(w, index=data.index), estimand="ATT",
-                        method="entropy balancing",
-                        meta=run_meta(dict(moments=moments, iterations=int(res.nit))))
+                        method="entropy balancing", notes=dropped_note(dropped, "covariate"),
+                        meta=run_meta(dict(moments=moments, iterations=int(res.nit),
+                                           dropped_covariates=dropped or None)))

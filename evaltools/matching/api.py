@@ -8,9 +8,10 @@ import numpy as np
 import pandas as pd
 
 from .._shared import run_meta
-from ..exceptions import EvaltoolsWarning, ParameterError, SchemaError
-from ..validation import check_binary, check_columns, check_number, check_option, examples
+from ..exceptions import EvaltoolsWarning, ParameterError
 from . import distance as dist
+from .checks import check_match_options, check_names, prepare, warn_few_controls
+from .covariates import TREATED, design, dropped_note, model_design, resolve_treatment
 from .nearest import greedy_1d, greedy_multivariate, nearest_with_replacement
 from .optimal import optimal_match
 from .results import MatchResult, pair_weights, subclass_weights
@@ -18,11 +19,8 @@ from .subclass import coarsen, exact_subclasses
 
 __all__ = ["match"]
 
-METHODS = ["nearest", "optimal", "exact", "cem"]
-DISTANCES = ["ps", "logit_ps", "prognostic", "mahalanobis"]
 
-
-def match(data: pd.DataFrame, treatment: str = "treated", covariates: list[str] | None = None,
+def match(data: pd.DataFrame, treatment: str = TREATED, covariates: list[str] | str | None = None,
           *, method: str = "nearest", distance: str = "ps", exact: list[str] | None = None,
           caliper: float | None = None, ratio: int = 1, replace: bool = False,
           order: str = "largest", estimand: str = "ATT", random_state: int | None = None,
@@ -36,14 +34,20 @@ def match(data: pd.DataFrame, treatment: str = "treated", covariates: list[str] 
     descending score (``order="largest"``) in rounds of one match each; the caliper is in
     standard deviations of the distance over all units; with replacement, units are taken
     in data order; weights are MatchIt's (controls scaled to sum to the number used).
+    Arguments stand for MatchIt's: ``covariates`` its ``formula``, ``order`` its
+    ``m.order``, ``exact``/``mahvars``/``caliper``/``ratio``/``replace`` the same names.
 
     Parameters
     ----------
     data : DataFrame
+        One row per unit, with a unique index (pairs refer to index labels).
     treatment : str
-        0/1 column.
-    covariates : list of str
-        Columns of the distance model (categoricals are expanded to indicators).
+        0/1 column. A formula's left-hand side names it too; if both are given they must
+        agree.
+    covariates : list of str or formula str
+        Columns of the distance model (text columns become indicators), or a formula as
+        MatchIt takes it: ``"treated ~ age + I(age**2) + C(region)"`` or ``"~ age + ..."``.
+        Constant or collinear terms are dropped with a warning and a note in the result.
     method : {"nearest", "optimal", "exact", "cem"}
     distance : {"ps", "logit_ps", "prognostic", "mahalanobis"} or array
         ``"prognostic"`` fits a Poisson model of ``outcome`` on controls only (Hansen 2008).
@@ -54,17 +58,21 @@ def match(data: pd.DataFrame, treatment: str = "treated", covariates: list[str] 
     caliper : float, optional
         Largest allowed distance, in SDs of the distance measure.
     ratio : int
-        Controls per treated unit.
+        Controls per treated unit. Too few controls give a warning with the counts.
     replace : bool
         Whether controls may be reused.
     order : {"largest", "smallest", "random", "data"}
     estimand : {"ATT", "ATC"}
+    random_state : int, numpy Generator or None
+        Used by ``order="random"``.
     mahvars : list of str, optional
         Match on the Mahalanobis distance of these columns within the propensity caliper.
+    outcome : str, optional
+        The outcome modelled by ``distance="prognostic"``.
     cutpoints : dict, optional
         CEM bins per column (number of bins or cut points); Sturges' rule by default.
     missing : {"error", "drop"}
-        Rows with missing covariates raise an error, or are dropped and counted.
+        Rows with missing or infinite covariates raise an error, or are dropped and counted.
 
     Returns
     -------
@@ -79,93 +87,73 @@ def match(data: pd.DataFrame, treatment: str = "treated", covariates: list[str] 
     >>> m = et.match(df, "treated", ["x"], caliper=0.2, random_state=0)
     >>> bool(m.summary().loc["Matched", "Treated"] > 0)
     True
+    >>> m = et.match(df, covariates="treated ~ x + I(x**2)")
+    >>> m.treatment
+    'treated'
     """
-    _check_options(method, distance, ratio, caliper, order, estimand, replace)
-    covariates = list(covariates or [])
-    data, flow = _prepare(data, treatment, covariates, exact, mahvars, outcome, missing)
+    check_match_options(method=method, distance=distance, ratio=ratio, caliper=caliper,
+                        order=order, estimand=estimand, replace=replace,
+                        random_state=random_state, cutpoints=cutpoints, missing=missing)
+    treatment = resolve_treatment(treatment, covariates, "match")
+    exact, mahvars = check_names(exact, "exact", "match"), check_names(mahvars, "mahvars",
+                                                                        "match")
+    data, flow, supplied = prepare(data, treatment, covariates, exact, mahvars, outcome,
+                                   distance, missing)
+    covariates = covariates if isinstance(covariates, str) else list(covariates or [])
     focal = data[treatment].to_numpy() == (1 if estimand == "ATT" else 0)
     if method in ("exact", "cem"):
         return _subclass_match(data, treatment, covariates, focal, method, cutpoints, flow,
                                estimand, exact, random_state)
-    score, coords = _distance(data, treatment, covariates, distance, outcome, mahvars)
+    score, coords, dropped = _distance(data, treatment, covariates, distance, outcome,
+                                       mahvars, supplied)
     sd = float(np.std(score, ddof=1)) if score is not None else None
     caliper_abs = caliper * sd if caliper is not None and sd is not None else caliper
     strata = (data[exact].groupby(exact, sort=True, dropna=False).ngroup().to_numpy()
               if exact else np.zeros(len(data), int))
+    warn_few_controls(focal, strata, ratio, replace, estimand)
     t_all, c_all, d_all, no_stratum = _match_strata(
         score, coords, focal, strata, method=method, ratio=ratio, replace=replace,
-        order=order, caliper=caliper_abs, use_mahal=mahvars is not None or
+        order=order, caliper=caliper_abs, use_mahal=bool(mahvars) or
         (isinstance(distance, str) and distance == "mahalanobis"),
         rng=np.random.default_rng(random_state))
-    options = dict(method=method, distance=distance if isinstance(distance, str) else "supplied", exact=exact, caliper=caliper,
-                   caliper_abs=caliper_abs, ratio=ratio, replace=replace,
-                   order="data" if replace else order, estimand=estimand, mahvars=mahvars)
+    options = dict(method=method, distance=distance if isinstance(distance, str) else
+                   "supplied", exact=exact or None, caliper=caliper, caliper_abs=caliper_abs,
+                   ratio=ratio, replace=replace, order="data" if replace else order,
+                   estimand=estimand, mahvars=mahvars or None,
+                   dropped_covariates=dropped or None)
     return _pair_result(data, treatment, covariates, focal, score, t_all, c_all, d_all,
                         no_stratum, replace, flow, estimand, options, random_state)
 
 
-def _check_options(method, distance, ratio, caliper, order, estimand, replace):
-    check_option(method, "method", "match", METHODS)
-    if isinstance(distance, str):
-        check_option(distance, "distance", "match", DISTANCES)
-    check_number(ratio, "ratio", "match", low=1, integer=True)
-    check_number(caliper, "caliper", "match", low=0, closed="neither", allow_none=True)
-    check_option(order, "order", "match", ["largest", "smallest", "random", "data"])
-    check_option(estimand, "estimand", "match", ["ATT", "ATC"])
-    check_option(replace, "replace", "match", [True, False])
+def _distance(data, treatment, covariates, distance, outcome, mahvars, supplied):
+    """The one-dimensional score and/or Mahalanobis coordinates, and dropped covariates."""
+    t = data[treatment].to_numpy() == 1
+    dropped: dict[str, str] = {}
 
+    def mahalanobis(cols, what):
+        x, gone = model_design(data, cols, func="match", what=what)
+        dropped.update(gone)
+        return dist.mahalanobis_coordinates(x, t)
 
-def _prepare(data, treatment, covariates, exact, mahvars, outcome, missing):
-    check_option(missing, "missing", "match", ["error", "drop"])
-    needed = [treatment, *covariates, *(exact or []), *(mahvars or [])]
-    needed += [outcome] if outcome else []
-    check_columns(data, needed, "data")
-    flow = [("treated supplied", int((data[treatment] == 1).sum())),
-            ("controls supplied", int((data[treatment] == 0).sum()))]
-    used = [c for c in dict.fromkeys(needed) if c != treatment]
-    bad = data[used].isna()
-    if bad.any().any():
-        counts = bad.sum()
-        counts = counts[counts > 0]
-        if missing == "error":
-            raise SchemaError(
-                f"Missing values in covariate(s) { {k: int(v) for k, v in counts.items()} } at rows "
-                f"{examples(data.index[bad.any(axis=1)])}. Fix: impute them, or pass "
-                "missing='drop' to exclude those rows (counted in the flow).")
-        rows = bad.any(axis=1)
-        flow.append(("excluded: missing covariate values", int(rows.sum())))
-        data = data.loc[~rows]
-    data = data.copy()
-    data[treatment] = check_binary(data, treatment, "data")
-    return data, flow
-
-
-def _distance(data, treatment, covariates, distance, outcome, mahvars):
-    if not isinstance(distance, str):
-        score = np.asarray(distance, float)
-        if score.shape != (len(data),) or np.isnan(score).any():
-            raise ParameterError(f"A supplied distance must be one finite number per row of "
-                                 f"data ({len(data)}); got shape {score.shape}.")
-        coords = None if mahvars is None else dist.mahalanobis_coordinates(data, treatment,
-                                                                         mahvars)
-        return score, coords
-    if not covariates and distance != "mahalanobis":
-        raise ParameterError("match needs covariates for the distance model.")
-    coords = None
-    if distance in ("ps", "logit_ps"):
-        p, linear = dist.propensity_score(data, treatment, covariates)
-        score = p if distance == "ps" else linear
-    elif distance == "prognostic":
+    coords = mahalanobis(mahvars, "Mahalanobis covariate") if mahvars else None
+    if supplied is not None:
+        return supplied.to_numpy(), coords, dropped
+    if not covariates:
+        raise ParameterError("The 'covariates' parameter of match must be a list of columns "
+                             "or a formula for the distance model. Got None instead.")
+    if distance == "mahalanobis":
+        return None, mahalanobis(covariates, "Mahalanobis covariate"), dropped
+    what = "prognostic covariate" if distance == "prognostic" else "propensity covariate"
+    x, gone = model_design(data, covariates, func="match", what=what)
+    dropped.update(gone)
+    if distance == "prognostic":
         if outcome is None:
             raise ParameterError("distance='prognostic' needs outcome= (a count or numeric "
                                  "column to model on the controls).")
-        score = dist.prognostic_score(data, treatment, covariates, outcome)
-    else:
-        score = None
-        coords = dist.mahalanobis_coordinates(data, treatment, covariates)
-    if mahvars is not None:
-        coords = dist.mahalanobis_coordinates(data, treatment, mahvars)
-    return score, coords
+        y = data[outcome].to_numpy(dtype=float)
+        return dist.prognostic_score(x, ~t, y), coords, dropped
+    p, linear, _ = dist.fit_logistic(x, t, func="match")
+    return (p if distance == "ps" else linear), coords, dropped
 
 
 def _treated_order(score, treated, order, rng):
@@ -240,6 +228,7 @@ def _pair_result(data, treatment, covariates, focal, score, t, c, d, no_stratum,
                       stacklevel=3)
     return MatchResult(data=data, treatment=treatment, covariates=covariates,
                        weights=pd.Series(weights, index=data.index),
+                       notes=dropped_note(options["dropped_covariates"] or {}, "covariate"),
                        subclass=pd.Series(subclass, index=data.index), pairs=pairs,
                        distance_=None if score is None else pd.Series(score, index=data.index),
                        flow=pd.DataFrame(flow, columns=["step", "n"]), estimand=estimand,
@@ -249,7 +238,14 @@ def _pair_result(data, treatment, covariates, focal, score, t, c, d, no_stratum,
 
 def _subclass_match(data, treatment, covariates, focal, method, cutpoints, flow, estimand,
                     exact, random_state):
-    keys = data[covariates] if method == "exact" else coarsen(data, covariates, cutpoints)
+    if not covariates:
+        raise ParameterError(f"method='{method}' needs covariates to form subclasses. Got "
+                             f"{covariates!r} instead.")
+    if isinstance(covariates, str):  # a formula: subclasses of its (indicator) columns
+        x = design(data, covariates, func="match")
+        keys = x if method == "exact" else coarsen(x, list(x.columns), cutpoints)
+    else:
+        keys = data[covariates] if method == "exact" else coarsen(data, covariates, cutpoints)
     sub = exact_subclasses(keys, focal)
     weights = subclass_weights(sub, focal)
     in_sub = sub >= 0

@@ -80,6 +80,7 @@ class MatchResult(ResultMixin):
     estimand: str = "ATT"
     meta: dict[str, Any] = field(default_factory=dict)
     flow_by_period: pd.DataFrame | None = None
+    notes: list[str] = field(default_factory=list)
     _title = "Matching"
 
     @property
@@ -111,6 +112,7 @@ class MatchResult(ResultMixin):
                 f"{self.estimand}; ratio {o.get('ratio')}; replace {o.get('replace')}; caliper "
                 f"{o.get('caliper')} SD ({o.get('caliper_abs')} on the distance scale); "
                 f"order {o.get('order')}; seed {self.meta.get('random_state')}.",
+                *self.notes,
                 "Estimates from this sample assume no unmeasured confounding given the "
                 "matching covariates."]
 
@@ -118,8 +120,9 @@ class MatchResult(ResultMixin):
         flow = self.flow.to_html(index=False, border=0)
         return super()._repr_html_() + f"<p><strong>Flow</strong></p>{flow}"
 
-    def balance(self, covariates: list[str] | None = None, **kwargs):
-        """Balance before and after matching (:func:`evaltools.balance_table`)."""
+    def balance(self, covariates: list[str] | str | None = None, **kwargs):
+        """Balance before and after matching (:func:`evaltools.balance_table`); by default
+        of the matching covariates (a formula's terms if one was given)."""
         from ..balance import balance_table
 
         return balance_table(self.data, self.treatment, covariates or self.covariates,

@@ -22,12 +22,19 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from .._shared import run_meta
-from ..cohort.measures import STANDARD_MEASURES
-from ..cohort.prior import SortedEvents
-from ..cohort.schema import to_days
-from ..exceptions import EvaltoolsWarning, SchemaError
-from ..validation import check_binary, check_columns, check_number, check_option
+from ..cohort import STANDARD_MEASURES, SortedEvents
+from ..exceptions import EvaltoolsWarning, ExclusionWarning, SchemaError
+from ..validation import (
+    check_bool,
+    check_columns,
+    check_number,
+    check_option,
+    check_treatment,
+    check_unique,
+    examples,
+)
 from .api import match
+from .checks import DISTANCES, ORDERS, check_names, check_random_state
 from .results import MatchResult
 
 __all__ = ["match_risk_set"]
@@ -82,15 +89,16 @@ def match_risk_set(persons: pd.DataFrame, events: pd.DataFrame, *, covariates: l
     >>> int(m.summary().loc["Matched", "Treated"]) > 0
     True
     """
-    check_option(order, "order", "match_risk_set", ["largest", "smallest", "random", "data"])
-    windows = [prior_months] if np.ndim(prior_months) == 0 else list(prior_months)
-    for months in windows:
-        check_number(months, "prior_months", "match_risk_set", low=1, integer=True)
+    windows = _check_risk_set_options(order, distance, caliper, ratio, replace, progress,
+                                      prior_months, max_before_rows, random_state)
+    covariates = check_names(covariates, "covariates", "match_risk_set")
+    exact = check_names(exact, "exact", "match_risk_set") or None
     measures = prior_measures or {k: v for k, v in STANDARD_MEASURES.items() if k != "cost"}
     check_columns(persons, [id_col, treatment, index_col, *covariates, *(exact or [])],
                   "persons")
-    persons = persons.assign(**{treatment: check_binary(persons, treatment, "persons")})
-    index = to_days(persons, index_col, "persons", id_col)
+    check_unique(persons, id_col, "persons")
+    persons = persons.assign(**{treatment: check_treatment(persons, treatment, "persons")})
+    index = _days(persons, index_col)
     treated = persons[treatment].to_numpy() == 1
     if np.isnat(index[treated]).any():
         raise SchemaError(f"{int(np.isnat(index[treated]).sum())} participant(s) have no "
@@ -103,9 +111,16 @@ def match_risk_set(persons: pd.DataFrame, events: pd.DataFrame, *, covariates: l
     parts, before, flow, offset = [], [], [], 0
     months = np.unique(period[treated])
     per_period = max_before_rows // len(months)
+    empty = []
     for p in tqdm(months, desc="risk sets", disable=not progress):
         start = p.astype("M8[D]")
         offered = ~treated & ~used & (ends >= start)
+        if not offered.any():  # nobody left to offer: the month's participants go unmatched
+            empty.append((str(p), int((treated & (period == p)).sum())))
+            flow.append({"period": str(p), "participants": empty[-1][1], "controls offered": 0,
+                         "participants matched": 0, "controls matched": 0,
+                         "covariates left out (constant)": "no control offered"})
+            continue
         rows = _candidates(persons, treated & (period == p), offered, index, start,
                            sorted_events, windows, id_col, index_col)
         rows["period"] = str(p)
@@ -123,15 +138,63 @@ def match_risk_set(persons: pd.DataFrame, events: pd.DataFrame, *, covariates: l
         parts.append(_matched_rows(m, rows, p, treatment, index_col))
         before.append(_keep_for_balance(rows, parts[-1], treatment, per_period, rng))
         flow.append(_period_flow(m, p, int(offered.sum())))
-        flow[-1]["covariates left out (constant)"] = ", ".join(
-            c for c in covariates + _prior_names(measures, windows) if c not in model_covariates)
+        left_out = [c for c in covariates + _prior_names(measures, windows)
+                    if c not in model_covariates]
+        left_out += list(m.meta["options"].get("dropped_covariates") or {})
+        flow[-1]["covariates left out (constant)"] = ", ".join(left_out)
         if not replace:
             used[rows.loc[m.pairs.control_id, "_row"].to_numpy()] = True
+    _warn_empty_months(empty, len(months))
     options = dict(exact=exact, distance=distance, caliper=caliper, ratio=ratio,
                    replace=replace, order=order, prior_months=prior_months,
                    method="risk-set nearest")
     return _combine(parts, before, flow, (treatment, id_col, index_col),
                     covariates + _prior_names(measures, windows), options, random_state)
+
+
+def _check_risk_set_options(order, distance, caliper, ratio, replace, progress, prior_months,
+                            max_before_rows, random_state):
+    func = "match_risk_set"
+    check_option(order, "order", func, ORDERS)
+    check_option(distance, "distance", func, [d for d in DISTANCES if d != "prognostic"])
+    check_number(caliper, "caliper", func, low=0, closed="neither", allow_none=True)
+    check_number(ratio, "ratio", func, low=1, integer=True)
+    check_number(max_before_rows, "max_before_rows", func, low=1, integer=True)
+    check_bool(replace, "replace", func)
+    check_bool(progress, "progress", func)
+    check_random_state(random_state, func)
+    windows = [prior_months] if np.ndim(prior_months) == 0 else list(prior_months)
+    for months in windows:
+        check_number(months, "prior_months", func, low=1, integer=True)
+    return windows
+
+
+def _days(persons, column):
+    """A date column as datetime64[D]; text or numbers are refused (parse them first)."""
+    raw = persons[column]
+    if not pd.api.types.is_datetime64_any_dtype(raw):
+        raise SchemaError(f"Column '{column}' of the persons table must hold dates; it is "
+                          f"{raw.dtype}, e.g. {examples(raw.dropna()[:5])}. Fix: parse it with "
+                          f"pd.to_datetime(persons['{column}'], format=...) first.")
+    if getattr(raw.dt, "tz", None) is not None:
+        raw = raw.dt.tz_localize(None)  # the wall-clock date where it happened
+    return raw.to_numpy().astype("M8[D]")
+
+
+def _warn_empty_months(empty, n_months):
+    """No control could be offered in some enrolment months: counted, and said."""
+    if not empty:
+        return
+    shown = ", ".join(f"{p} ({n} participant(s))" for p, n in empty[:6])
+    more = f" and {len(empty) - 6} more" if len(empty) > 6 else ""
+    if len(empty) == n_months:
+        raise SchemaError(f"No control was available in any enrolment month ({shown}{more}): "
+                          "the pool is empty, or everyone in it died or left before. Fix: "
+                          "check the treatment column and the pool's death/end dates.")
+    warnings.warn(f"No control was available in {len(empty)} enrolment month(s): {shown}{more}"
+                  f". Their {sum(n for _, n in empty)} participant(s) are unmatched; the flow "
+                  "counts them (flow_by_period marks the months). Fix: widen the pool or allow "
+                  "replace=True.", ExclusionWarning, stacklevel=3)
 
 
 def _prior_names(measures, windows):
@@ -146,7 +209,7 @@ def _observation_ends(persons, id_col, death_col, end_col):
     ends = np.full(len(persons), np.datetime64("9999-12-31", "D"))
     for col in (death_col, end_col):
         if col and col in persons.columns:
-            d = to_days(persons, col, "persons", id_col)
+            d = _days(persons, col)
             ends = np.where(np.isnat(d), ends, np.minimum(ends, d))
     return ends
 

@@ -28,7 +28,7 @@ def test_matches_r_with_cluster_robust_errors(matched, model):
     if model == "poisson":
         res = et.estimate_att(matched, "k78", model="poisson")
         assert np.log(res.estimate) == pytest.approx(ref.estimate, rel=1e-6)
-        assert res.meta["log_se"] == pytest.approx(ref.se, rel=1e-5)
+        assert res.log_se == pytest.approx(ref.se, rel=1e-5)
         return
     res = et.estimate_att(matched, "re78", model=model,
                           covariates=COVARIATES if model == "regression" else None)

@@ -5,6 +5,7 @@ import pytest
 import evaltools as et
 from evaltools.exceptions import (
     ConvergenceWarning,
+    DataWarning,
     EvaltoolsWarning,
     ParameterError,
     SchemaError,
@@ -29,11 +30,14 @@ def test_non_binary_treatment(df):
 
 def test_missing_covariates_error_or_counted_drop(df):
     df.loc[[4, 9], "x"] = np.nan
-    with pytest.raises(SchemaError, match=r"Missing values in covariate\(s\) \{'x': 2\} at rows "
-                                          r"\[4, 9\].*missing='drop'"):
+    df.loc[11, "z"] = np.inf
+    with pytest.raises(SchemaError, match=r"Missing or infinite values in covariate\(s\) "
+                                          r"\{'x': 2, 'z': 1\} at rows \[4, 9, 11\]"
+                                          r".*missing='drop'"):
         et.match(df, "treated", ["x", "z"])
     m = et.match(df, "treated", ["x", "z"], missing="drop")
-    assert m.flow.set_index("step").loc["excluded: missing covariate values", "n"] == 2
+    step = "excluded: missing or infinite covariate values"
+    assert m.flow.set_index("step").loc[step, "n"] == 3
 
 
 def test_stratum_without_controls_reports_unmatched(df):
@@ -45,17 +49,27 @@ def test_stratum_without_controls_reports_unmatched(df):
 
 def test_separation_warns(df):
     df["perfect"] = df["treated"] * 1.0 + np.linspace(0, 0.1, len(df))
-    with pytest.warns(ConvergenceWarning, match="separation"):
+    with pytest.warns(ConvergenceWarning, match=r"separation: covariate\(s\) \['perfect'\] "
+                                                r"take values found only among treated"):
         et.match(df, "treated", ["perfect"])
 
 
-def test_constant_and_duplicated_covariates(df):
-    df["one"] = 1.0
-    with pytest.raises(SchemaError, match=r"\['one'\] are constant"):
-        et.match(df, "treated", ["x", "one"])
-    df["x2"] = df["x"]
-    with pytest.raises(SchemaError, match=r"\['x2'\] duplicate other covariates"):
-        et.match(df, "treated", ["x", "x2"])
+def test_constant_and_collinear_covariates_are_dropped_with_a_note(df):
+    """A prior-use measure that is zero for everyone (no A&E records in the data) used to
+    stop the propensity model with a singular matrix; it is now dropped and noted."""
+    df["prior_ae"] = 0.0
+    df["x2"] = 2 * df["x"] + 1
+    with pytest.warns(DataWarning, match=r"match dropped 2 propensity covariate\(s\).*"
+                                          r"prior_ae: constant \(0\); x2: collinear with x"):
+        m = et.match(df, "treated", ["x", "prior_ae", "x2"])
+    assert any("prior_ae (constant (0))" in n for n in m._notes())
+    plain = et.match(df, "treated", ["x"])
+    pd.testing.assert_series_equal(m.weights, plain.weights)
+    with pytest.warns(DataWarning, match="prior_ae: constant"):
+        et.match(df, "treated", ["x", "z", "prior_ae"], distance="mahalanobis")
+    with pytest.raises(ParameterError, match="No usable propensity covariate is left"):
+        with pytest.warns(DataWarning):
+            et.match(df, "treated", ["prior_ae"])
 
 
 def test_caliper_so_tight_nobody_matches(df):
@@ -81,3 +95,60 @@ def test_overlap_and_love_plots(df):
     cem = et.match(df, "treated", ["x"], method="cem")
     with pytest.raises(ParameterError, match="no one-dimensional distance"):
         cem.plot(kind="overlap")
+
+
+def test_treatment_not_binary_or_one_group(df):
+    with pytest.raises(SchemaError, match=r"must have both treated \(1\) and control \(0\) "
+                                          r"rows, but all 200 rows are control"):
+        et.match(df.assign(treated=0), "treated", ["x"])
+    with pytest.raises(SchemaError, match=r"must be 0/1; found values \['yes'\]"):
+        et.match(df.assign(treated=df.treated.map({1: "yes", 0: 0})), "treated", ["x"])
+
+
+def test_ratio_beyond_the_controls_warns_with_counts():
+    df = pd.DataFrame({"x": np.arange(10.0), "treated": [1] * 6 + [0] * 4})
+    with pytest.warns(DataWarning, match=r"Fewer control units \(4\) than treated units "
+                                         r"\(6\); at least 2 treated unit\(s\) will get no "
+                                         r"match"):
+        m = et.match(df, "treated", ["x"], distance=df.x)
+    assert m.summary().loc["Matched", "Treated"] == 4
+    df = pd.DataFrame({"x": np.arange(10.0), "treated": [1] * 3 + [0] * 7})
+    with pytest.warns(DataWarning, match=r"Only 7 control units for 3 treated units at "
+                                         r"ratio=3 \(needs 9\); not every treated unit will "
+                                         r"get 3 matches"):
+        et.match(df, "treated", ["x"], distance=df.x, ratio=3)
+
+
+def test_non_unique_index_is_refused(df):
+    dup = df.set_axis([0, 0, 1, 1] + list(range(2, 198)))
+    with pytest.raises(SchemaError, match=r"index of the data table repeats 2 label\(s\), e.g. "
+                                          r"\[0, 1\].*reset_index"):
+        et.match(dup, "treated", ["x"])
+
+
+@pytest.mark.parametrize(("option", "value", "message"), [
+    ("replace", "no", r"'replace' parameter of match must be True or False. Got 'no'"),
+    ("replace", "False", r"'replace' parameter of match must be True or False"),
+    ("ratio", 0, r"'ratio' parameter of match must be an int in \[1, inf\)"),
+    ("ratio", 1.5, r"'ratio' parameter of match must be an int"),
+    ("caliper", np.inf, r"'caliper' parameter of match must be a float in \(0, inf\)"),
+    ("caliper", "0.2", r"'caliper' parameter of match must be a float"),
+    ("order", "biggest", r"'order' parameter of match must be one of"),
+    ("estimand", "ATE", r"'estimand' parameter of match must be one of 'ATT', 'ATC'"),
+    ("random_state", "seed", r"'random_state' parameter of match must be None, a "
+                             r"non-negative int"),
+    ("exact", "site", r"'exact' parameter of match must be a list of column names"),
+    ("missing", "ignore", r"'missing' parameter of match must be one of"),
+    ("cutpoints", 5, r"'cutpoints' parameter of match must be a dict"),
+])
+def test_options_are_validated(df, option, value, message):
+    with pytest.raises(ParameterError, match=message):
+        et.match(df, "treated", ["x"], **{option: value})
+
+
+def test_supplied_distance_must_be_finite(df):
+    d = np.linspace(0, 1, 200)
+    d[[5, 7]] = [np.nan, np.inf]
+    with pytest.raises(ParameterError, match=r"'distance' parameter of match has 1 missing and 1 "
+                                             r"infinite value\(s\), at positions \[5, 7\]"):
+        et.match(df, "treated", ["x"], distance=d)

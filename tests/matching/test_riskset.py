@@ -85,3 +85,37 @@ def test_constant_covariates_in_a_month_are_left_out_and_reported(small):
     left_out = m.flow_by_period["covariates left out (constant)"]
     assert left_out.str.contains("prior_elective_admissions").all()
     assert m.summary().loc["Matched", "Treated"] == 2
+
+
+def test_month_without_controls_is_counted_and_named(small):
+    """Everyone in the pool has died before May: May's participant cannot be offered a
+    control. The month is named in a warning and counted in the flow (not an error: other
+    months still match); when no month has a control it is an error."""
+    persons, events = small
+    persons = persons.assign(death_date=pd.to_datetime(
+        [None, None, None, "2020-04-01", "2020-04-01", "2020-04-01"]))
+    with pytest.warns(et.exceptions.ExclusionWarning,
+                      match=r"No control was available in 1 enrolment month\(s\): 2020-05 \(1 "
+                            r"participant\(s\)\)"):
+        m = et.matching.match_risk_set(persons, events, covariates=["age"],
+                                       prior_measures=MEASURES, caliper=None, progress=False)
+    flow = m.flow.set_index("step")["n"]
+    assert flow["participants matched"] == 1 and flow["participants unmatched"] == 1
+    assert m.flow_by_period.set_index("period").loc["2020-05", "controls offered"] == 0
+    gone = persons.assign(death_date=pd.Series(pd.Timestamp("2020-01-01"), persons.index)
+                          .where(persons.treated == 0))
+    with pytest.raises(et.exceptions.SchemaError, match="No control was available in any "
+                                                         "enrolment month"):
+        et.matching.match_risk_set(gone, events, covariates=["age"], prior_measures=MEASURES,
+                                   progress=False)
+
+
+def test_risk_set_options_and_dates_are_checked(small):
+    persons, events = small
+    with pytest.raises(et.exceptions.ParameterError,
+                       match=r"'replace' parameter of match_risk_set must be True or False"):
+        et.matching.match_risk_set(persons, events, covariates=["age"], replace="no")
+    with pytest.raises(et.exceptions.SchemaError, match=r"'index_date' of the persons table "
+                                                         r"must hold dates"):
+        et.matching.match_risk_set(persons.assign(index_date=20200310), events,
+                                   covariates=["age"])
