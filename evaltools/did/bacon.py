@@ -127,7 +127,8 @@ def bacon_decomposition(data: pd.DataFrame, *, outcome: str, unit: str, time: st
     with Goodman-Bacon's (2021) variance weights, which sum to one.
 
     R equivalent: ``bacondecomp::bacon(outcome ~ treatment, data, id_var = unit,
-    time_var = time)``. ``.model`` is the TWFE fit (linearmodels PanelOLS) whose
+    time_var = time)`` (``outcome ~ treatment`` is its ``formula``, ``unit`` its ``id_var``,
+    ``time`` its ``time_var``). ``.model`` is the TWFE fit (linearmodels PanelOLS) whose
     coefficient the weighted comparisons reproduce.
 
     Examples

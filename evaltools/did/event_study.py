@@ -165,8 +165,10 @@ def event_study(data: pd.DataFrame, *, outcome: str, unit: str, time: str, cohor
     covariates absorbed by the unit or period effects, constant or collinear, are left out
     with a note. Standard errors are clustered on units (or ``cluster``). R equivalent:
     ``fixest::feols(outcome ~ i(event_time, ref = ref_period) + covariates | unit + time,
-    cluster = ~unit)``, see :func:`~evaltools.did.regression.fit_panel` for the small-sample
-    factor. Returns the coefficients and a joint Wald test of the leads.
+    cluster = ~cluster)`` with ``event_time = time - cohort`` binned to ``window``; see
+    :func:`~evaltools.did.regression.fit_panel` for the small-sample factor (validated
+    against ``lm`` with ``sandwich::vcovCL`` and against ``plm``). Returns the coefficients
+    (``table``, ``tidy()``), a joint Wald test of the leads and ``.model``.
 
     Examples
     --------

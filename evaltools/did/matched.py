@@ -96,7 +96,7 @@ def matched_did(panel: pd.DataFrame, matched: pd.DataFrame, *, outcome: str,
     ``panel`` is a long person-period table (e.g. from ``build_panel(..., key_col=
     "match_id")``) with one row per ``unit`` and ``time``; ``matched`` the matched sample
     (one row per ``unit``, with ``treatment``, ``weights`` and ``subclass``, as MatchIt's
-    ``match.data``). With ``rates=True`` each person's use in a window is divided by their
+    ``match.data``: ``weights`` and ``subclass`` are its columns of those names). With ``rates=True`` each person's use in a window is divided by their
     person-time (``exposure``) in it, so deaths do not look like falls; windows are
     half-open ``[start, stop)`` in ``time`` units. Matched units with no rows or no
     person-time in a window are left out with a counted warning. The standard error comes

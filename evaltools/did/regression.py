@@ -165,6 +165,10 @@ def did_2x2(data: pd.DataFrame, *, outcome: str, treatment: str, post: str,
     "HC1"). ``family="poisson"`` fits a Poisson model with ``log(exposure)`` as offset and
     reports the ratio of rate ratios (R: ``glm(family = poisson, offset = log(exposure))``).
 
+    R names: ``outcome``, ``treatment``, ``post`` and ``covariates`` are the terms of the
+    ``lm``/``glm`` formula ``outcome ~ treatment * post + covariates``; ``cluster`` (or
+    ``unit``) is ``vcovCL(cluster = ~cluster)``; ``exposure`` is ``offset = log(exposure)``.
+
     Examples
     --------
     >>> df = pd.DataFrame({"y": [1, 2, 1, 4, 1, 2, 1, 4], "t": [0, 0, 1, 1] * 2,
@@ -228,8 +232,11 @@ def twfe(data: pd.DataFrame, *, outcome: str, unit: str, time: str, treatment: s
     effects (linearmodels' PanelOLS), standard errors clustered on units (or ``cluster``).
 
     ``treatment`` is 1 in the periods a unit is treated. R equivalent:
-    ``fixest::feols(outcome ~ treatment | unit + time, cluster = ~unit)`` (see
-    :func:`fit_panel` for the small-sample factor). ``.model`` is the PanelOLS result.
+    ``fixest::feols(outcome ~ treatment | unit + time, cluster = ~cluster)`` (see
+    :func:`fit_panel` for the small-sample factor), or ``plm(outcome ~ treatment, index =
+    c(unit, time), effect = "twoways")``: ``unit`` and ``time`` are plm's ``index`` and
+    fixest's fixed effects, ``cluster`` fixest's ``cluster``. ``.model`` is the PanelOLS
+    result.
 
     Examples
     --------
