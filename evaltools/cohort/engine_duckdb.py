@@ -2,55 +2,103 @@
 
 Events may be a DataFrame or a path to Parquet/CSV files (globs allowed), so hundreds of
 millions of event rows never need to sit in pandas at once.
+
+Nothing a user passes is pasted into SQL: files are opened through DuckDB's relation API
+(``read_parquet``/``read_csv`` with the path as a Python value), ``memory_limit`` must
+match a strict pattern and goes in the connection's configuration, measure conditions
+are compiled to SQL with ``?`` placeholders and bound values, column names appear only
+as quoted identifiers after they have been checked to exist, and dates and integers in
+the statements come from numpy and Python, not from text. Every call runs one statement.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import duckdb
 import numpy as np
 import pandas as pd
 
+from ..exceptions import ParameterError, SchemaError
+from .compile import duckdb_kinds, quote, to_sql
 from .measures import Measure
-from .periods import Period
+
+__all__ = ["connect", "check_memory_limit", "register_frame", "open_files", "aggregate",
+           "person_counts", "date_sql", "SOURCE"]
+
+SOURCE = "events_src"
+_MEMORY = re.compile(r"[0-9]+(\.[0-9]+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)")
+
+
+def check_memory_limit(value) -> str | None:
+    """``None`` or a size such as ``"3GB"`` or ``"512 MiB"``; anything else is refused.
+
+    >>> check_memory_limit("3GB")
+    '3GB'
+    """
+    if value is None:
+        return None
+    if not isinstance(value, str) or not _MEMORY.fullmatch(value):
+        raise ParameterError(
+            "The 'memory_limit' parameter of build_panel must be a size such as '3GB' or "
+            f"'512 MiB' (units B, KB, MB, GB, TB, KiB, MiB, GiB, TiB). Got {value!r} instead.")
+    return value
 
 
 def connect(memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect()
-    if memory_limit:
-        con.execute(f"SET memory_limit = '{memory_limit}'")
-    con.execute("SET preserve_insertion_order = false")
-    return con
+    config = {"preserve_insertion_order": False}
+    if check_memory_limit(memory_limit) is not None:
+        config["memory_limit"] = memory_limit
+    return duckdb.connect(config=config)
 
 
-def events_relation(con: duckdb.DuckDBPyConnection, events: pd.DataFrame | str | Path) -> str:
-    """Register the events source and return the SQL name to select from."""
-    if isinstance(events, pd.DataFrame):
-        con.register("events_src", events)
-        return "events_src"
-    path = str(events)
-    reader = "read_csv_auto" if path.endswith((".csv", ".csv.gz")) else "read_parquet"
-    con.execute(f"CREATE VIEW events_src AS SELECT * FROM {reader}('{path}')")
-    return "events_src"
+def register_frame(con: duckdb.DuckDBPyConnection, events: pd.DataFrame) -> str:
+    con.register(SOURCE, events)
+    return SOURCE
 
 
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
+def open_files(con: duckdb.DuckDBPyConnection, path, *, event_date_col: str
+               ) -> tuple[dict[str, str], dict[str, str]]:
+    """Open Parquet/CSV files (path or glob) as the events source; their column kinds and
+    SQL types. CSV dates are recognised only in ISO form (as the pandas engine reads them)."""
+    if not isinstance(path, (str, Path)):
+        raise ParameterError("The 'events' parameter of build_panel must be a DataFrame or a "
+                             f"path to Parquet/CSV files. Got {type(path).__name__} instead.")
+    text = str(path)
+    try:
+        if text.endswith((".csv", ".csv.gz")):
+            relation = con.read_csv(text, date_format="%Y-%m-%d",
+                                    timestamp_format="%Y-%m-%d %H:%M:%S")
+        else:
+            relation = con.read_parquet(text)
+        relation.create_view(SOURCE)
+        described = con.execute(f"DESCRIBE SELECT * FROM {SOURCE}").fetchall()
+    except duckdb.Error as err:
+        raise SchemaError(f"The events file(s) {text!r} cannot be read: "
+                          f"{str(err).splitlines()[0]} Fix: check the path (globs such as "
+                          "'events/*.parquet' are allowed) and the file format.") from None
+    return duckdb_kinds(described), {row[0]: str(row[1]) for row in described}
 
 
-def measure_sql(measure: Measure) -> str:
-    where = f"COALESCE(({measure.where}), FALSE)" if measure.where else "TRUE"
+def date_sql(column: str, kind: str) -> str:
+    """A date column of the events as SQL DATE (ISO text is cast through TIMESTAMP)."""
+    if kind == "string":
+        return f"CAST(CAST({quote(column)} AS TIMESTAMP) AS DATE)"
+    return f"CAST({quote(column)} AS DATE)"
+
+
+def measure_sql(measure: Measure, kinds: dict[str, str], params: list) -> str:
+    where = "TRUE" if measure.tree is None else to_sql(measure.tree, kinds, params)
     if measure.agg == "count":
         return f"CASE WHEN {where} THEN 1 ELSE 0 END"
-    value = f"COALESCE(CAST({_quote(measure.value)} AS DOUBLE), 0)"
-    return f"CASE WHEN {where} THEN {value} ELSE 0 END"
+    return f"CASE WHEN {where} THEN CAST({quote(measure.value)} AS DOUBLE) ELSE 0 END"
 
 
 def aggregate(con: duckdb.DuckDBPyConnection, units: pd.DataFrame, source: str, *,
-              measures: dict[str, Measure], period: Period, window: tuple[int, int],
-              span: tuple[np.datetime64, np.datetime64], id_col: str,
-              event_date_col: str) -> tuple[np.ndarray, dict, dict[str, int]]:
+              measures: dict[str, Measure], kinds: dict[str, str], period,
+              window: tuple[int, int], span: tuple[np.datetime64, np.datetime64],
+              id_col: str, event_date_col: str) -> tuple[np.ndarray, dict, dict[str, int]]:
     """Totals of the measures per panel cell, and the event-link counts.
 
     DuckDB places every event in its period and totals the measures per unit and period
@@ -61,40 +109,45 @@ def aggregate(con: duckdb.DuckDBPyConnection, units: pd.DataFrame, source: str, 
         "pid": units["pid"].to_numpy(),
         "idx": units["index"].to_numpy().astype("M8[s]"),
         "obs_end": units["obs_end"].to_numpy().astype("M8[s]"),
+        "span_first": np.repeat(np.datetime64(span[0], "s"), len(units)),
+        "span_last": np.repeat(np.datetime64(span[1], "s"), len(units)),
     }))
     con.execute("CREATE OR REPLACE TEMP TABLE units AS SELECT unit, pid, CAST(idx AS DATE) idx, "
-                "CAST(obs_end AS DATE) obs_end FROM units_df")
-    start, stop = window
-    first, last = (f"DATE '{np.datetime_as_string(d, unit='D')}'" for d in span)
-    names = list(measures)
-    cols = ", ".join(f"{measure_sql(m)} AS m_{i}" for i, m in enumerate(measures.values()))
-    category = (f"CASE WHEN d < {first} OR d > {last} THEN 'outside_span' "
+                "CAST(obs_end AS DATE) obs_end, CAST(span_first AS DATE) span_first, "
+                "CAST(span_last AS DATE) span_last FROM units_df")
+    start, stop = int(window[0]), int(window[1])
+    params: list = []
+    cols = ", ".join(f"{measure_sql(m, kinds, params)} AS m_{i}"
+                     for i, m in enumerate(measures.values()))
+    category = ("CASE WHEN d < span_first OR d > span_last THEN 'outside_span' "
                 "WHEN d >= obs_end THEN 'after_end' "
                 f"WHEN k < {start} OR k >= {stop} THEN 'outside_window' ELSE 'in_panel' END")
-    sums = ", ".join(f"sum(m_{i}) AS m_{i}" for i in range(len(names)))
+    sums = ", ".join(f"sum(m_{i}) AS m_{i}" for i in range(len(measures)))
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE linked AS
         SELECT unit, cat, CASE WHEN cat = 'in_panel' THEN k END AS k, count(*) AS n, {sums}
         FROM (
             SELECT *, {category} AS cat FROM (
-                SELECT u.unit, u.obs_end, e.*, {period.sql_relative("u.idx", "e.d")} AS k
-                FROM (SELECT {_quote(id_col)} AS pid, CAST({_quote(event_date_col)} AS DATE) AS d,
+                SELECT u.unit, u.obs_end, u.span_first, u.span_last, e.*,
+                       {period.sql_relative("u.idx", "e.d")} AS k
+                FROM (SELECT {quote(id_col)} AS pid,
+                             {date_sql(event_date_col, kinds.get(event_date_col))} AS d,
                              {cols} FROM {source}) e
                 JOIN units u ON e.pid = u.pid
             )
         )
         GROUP BY ALL
-    """)
+    """, params)
     counts = dict(con.execute("SELECT cat, sum(n) FROM linked GROUP BY cat").fetchall())
     counts = {c: int(counts.get(c, 0)) for c in
               ("outside_span", "after_end", "outside_window", "in_panel")}
     counts["links"] = sum(counts.values())
     cells = con.execute(f"""
         SELECT unit * {stop - start} + (k - {start}) AS cell,
-               {", ".join(f"CAST(m_{i} AS DOUBLE) AS m_{i}" for i in range(len(names)))}
+               {", ".join(f"CAST(m_{i} AS DOUBLE) AS m_{i}" for i in range(len(measures)))}
         FROM linked WHERE cat = 'in_panel'
     """).fetchnumpy()
-    values = {name: np.asarray(cells[f"m_{i}"]) for i, name in enumerate(names)}
+    values = {name: np.asarray(cells[f"m_{i}"]) for i, name in enumerate(measures)}
     cell = np.asarray(cells["cell"], dtype=np.int64)
     return cell, values, counts
 
@@ -105,26 +158,11 @@ def person_counts(con: duckdb.DuckDBPyConnection, source: str, *, id_col: str,
     persons excluded from the panel (count)."""
     con.register("known_df", pd.DataFrame({"pid": known}))
     con.register("excluded_df", pd.DataFrame({"pid": excluded}))
-    pid = _quote(id_col)
+    pid = quote(id_col)
     n_unknown, examples = con.execute(
         f"SELECT count(*), list(DISTINCT {pid})[1:5] FROM {source} "
         f"WHERE {pid} NOT IN (SELECT pid FROM known_df)").fetchall()[0]
     n_excluded = con.execute(
-        f"SELECT count(*) FROM {source} WHERE {pid} IN (SELECT pid FROM excluded_df)").fetchall()[0][0]
+        f"SELECT count(*) FROM {source} WHERE {pid} IN (SELECT pid FROM excluded_df)"
+    ).fetchall()[0][0]
     return int(n_unknown), list(examples or []), int(n_excluded)
-
-
-def event_checks(con: duckdb.DuckDBPyConnection, source: str, *, id_col: str,
-                 event_date_col: str, value_cols: set[str]) -> dict[str, object]:
-    """Counts the schema checks need, computed in one scan of the events source."""
-    parts = [f"count(*) FILTER (WHERE {_quote(id_col)} IS NULL OR "
-             f"{_quote(event_date_col)} IS NULL) AS missing",
-             f"min(CAST({_quote(event_date_col)} AS DATE)) AS first",
-             f"max(CAST({_quote(event_date_col)} AS DATE)) AS last",
-             "count(*) AS n"]
-    parts += [f"count(*) FILTER (WHERE {_quote(c)} < 0) AS neg_{i}"
-              for i, c in enumerate(sorted(value_cols))]
-    row = con.execute(f"SELECT {', '.join(parts)} FROM {source}").fetchall()[0]
-    out = dict(zip(["missing", "first", "last", "n"], row[:4], strict=True))
-    out["negative"] = dict(zip(sorted(value_cols), row[4:], strict=True))
-    return out

@@ -12,11 +12,14 @@ from .._shared import run_meta
 from ..exceptions import ParameterError, SchemaError
 from ..validation import check_option, examples
 from . import engine_duckdb, engine_pandas
+from .duckdb_checks import scan_files
+from .events import prepare_frame
 from .grid import dense_panel
-from .measures import Measure, check_measures
+from .measures import Measure
 from .periods import Period
 from .results import PanelResult
-from .schema import check_events, check_persons, to_days
+from .schema import check_persons
+from .size import check_units_size
 from .units import make_units, resolve_optional
 
 __all__ = ["build_panel"]
@@ -32,7 +35,7 @@ def build_panel(persons: pd.DataFrame, events: pd.DataFrame | str | Path, *,
                 end_col: str | None = "auto", span: tuple | None = None,
                 carry: list[str] | None = None, missing_index: str = "error",
                 unknown_persons: str = "error", memory_limit: str | None = None,
-                progress: bool | None = None) -> PanelResult:
+                duplicates: str = "drop", progress: bool | None = None) -> PanelResult:
     """Turn event records into a person-by-period panel relative to each index date.
 
     Period ``k`` covers ``[index_date + k periods, index_date + k+1 periods)`` in calendar
@@ -65,7 +68,8 @@ def build_panel(persons: pd.DataFrame, events: pd.DataFrame | str | Path, *,
         ``end_date`` when the table has them. Observation stops the day after either.
     span : (date, date), optional
         First and last day the event extract covers; by default the first and last
-        event dates. Periods outside it get zero exposure.
+        event dates, with a DataWarning naming any dates far outside the rest (e.g. one
+        event in 2099), which would stretch it. Periods outside it get zero exposure.
     carry : list of str, optional
         Persons columns copied into the panel (e.g. ``["treated"]``).
     missing_index : {"error", "drop"}
@@ -73,7 +77,12 @@ def build_panel(persons: pd.DataFrame, events: pd.DataFrame | str | Path, *,
     unknown_persons : {"error", "drop"}
         What to do with events whose person is not in ``persons``; dropped are counted.
     memory_limit : str, optional
-        DuckDB memory limit, e.g. ``"3GB"``.
+        DuckDB memory limit, e.g. ``"3GB"`` (a number and a unit B, KB, MB, GB, TB, KiB,
+        MiB, GiB or TiB; anything else is refused).
+    duplicates : {"drop", "keep", "error"}
+        Exact duplicate event rows (every column equal) are usually extraction errors:
+        by default they are dropped, counted in the flow and warned about (DataWarning);
+        "keep" counts them as separate events (still warned), "error" refuses them.
     progress : bool, optional
         Show a progress bar (default: only for more than a million events).
 
@@ -115,7 +124,7 @@ def build_panel(persons: pd.DataFrame, events: pd.DataFrame | str | Path, *,
                             event_date_col=event_date_col, engine=engine, key_col=key_col,
                             death_col=death_col, end_col=end_col, span=span,
                             unknown_persons=unknown_persons, memory_limit=memory_limit,
-                            progress=progress)
+                            progress=progress, duplicates=duplicates)
     if carry:
         values = persons.set_index(key_col or id_col)[carry]
         data = data.join(values, on=key_col or id_col)
@@ -133,31 +142,59 @@ def _check_window(window) -> None:
 
 
 def _run(persons, events, *, measures, window, period, id_col, index_col, event_date_col,
-         engine, key_col, death_col, end_col, span, unknown_persons, memory_limit, progress):
+         engine, key_col, death_col, end_col, span, unknown_persons, memory_limit, progress,
+         duplicates="drop"):
     """Shared work of build_panel and prior_use: checks, units, the engine, the flow."""
-    is_frame = isinstance(events, pd.DataFrame)
-    con = engine_duckdb.connect(memory_limit) if engine == "duckdb" else None
-    if not is_frame and con is None:
+    engine_duckdb.check_memory_limit(memory_limit)
+    reserved = _RESERVED | {id_col, key_col or id_col}
+    check_units_size(len(persons), window, len(measures))
+    if not isinstance(events, pd.DataFrame) and engine == "pandas":
         events = read_events(events)
-        is_frame = True
-    source = engine_duckdb.events_relation(con, events) if con is not None else None
-    columns = list(events.columns) if is_frame else [
-        r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()]
-    check_measures(measures, columns, _RESERVED | {id_col, key_col or id_col})
-    value_cols = {m.value for m in measures.values() if m.value}
+    con = engine_duckdb.connect(memory_limit) if engine == "duckdb" else None
+    try:
+        return _run_with(con, persons, events, measures=measures, window=window,
+                         period=period, id_col=id_col, index_col=index_col,
+                         event_date_col=event_date_col, key_col=key_col, death_col=death_col,
+                         end_col=end_col, span=span, unknown_persons=unknown_persons,
+                         progress=progress, duplicates=duplicates, reserved=reserved)
+    finally:
+        if con is not None:
+            con.close()
 
-    n_events, first_last = _scan_events(events, con, source, id_col=id_col,
-                                        event_date_col=event_date_col, value_cols=value_cols)
+
+def _scan(con, persons, events, *, measures, reserved, id_col, event_date_col, duplicates,
+          infer_span):
+    """Check the events (pandas for DataFrames, SQL for files); the events or SQL source
+    to count from, and the facts for the flow."""
+    kwargs = dict(person_ids=persons[id_col], measures=measures, reserved=reserved,
+                  id_col=id_col, event_date_col=event_date_col, duplicates=duplicates,
+                  infer_span=infer_span)
+    if isinstance(events, pd.DataFrame):
+        events, facts = prepare_frame(events, **kwargs)
+        source = engine_duckdb.register_frame(con, events) if con is not None else None
+        return events, source, facts
+    kinds, types = engine_duckdb.open_files(con, events, event_date_col=event_date_col)
+    source, facts = scan_files(con, kinds=kinds, types=types, **kwargs)
+    return None, source, facts
+
+
+def _run_with(con, persons, events, *, measures, window, period, id_col, index_col,
+              event_date_col, key_col, death_col, end_col, span, unknown_persons, progress,
+              duplicates, reserved):
+    events, source, facts = _scan(con, persons, events, measures=measures, reserved=reserved,
+                                  id_col=id_col, event_date_col=event_date_col,
+                                  duplicates=duplicates, infer_span=span is None)
+    n_events = facts["n"]
     show = progress if progress is not None else n_events > 1_000_000
     bar = tqdm(total=3, desc="build_panel", disable=not show)
-    span = _resolve_span(span, first_last)
+    span = _resolve_span(span, (facts["first"], facts["last"]))
     bar.update()
 
     units, flow, excluded = make_units(persons, id_col=id_col, index_col=index_col,
                                        key_col=key_col, death_col=death_col, end_col=end_col,
                                        span=span)
     known = persons[id_col].to_numpy()
-    if is_frame:
+    if events is not None:
         pid = events[id_col]
         unknown_mask = ~pid.isin(known).to_numpy()
         n_unknown, unknown_ids = int(unknown_mask.sum()), pd.unique(pid[unknown_mask])[:5]
@@ -172,43 +209,31 @@ def _run(persons, events, *, measures, window, period, id_col, index_col, event_
             "or pass unknown_persons='drop' to leave their events out (counted in the flow).")
     bar.update()
 
-    if engine == "pandas":
+    if con is None:
         cell, values, counts = engine_pandas.aggregate(
             units, events, measures=measures, period=period, window=window, span=span,
             id_col=id_col, event_date_col=event_date_col)
     else:
         cell, values, counts = engine_duckdb.aggregate(
-            con, units, source, measures=measures, period=period, window=window, span=span,
-            id_col=id_col, event_date_col=event_date_col)
-        con.close()
+            con, units, source, measures=measures, kinds=facts["kinds"], period=period,
+            window=window, span=span, id_col=id_col, event_date_col=event_date_col)
     data = dense_panel(units, key_name=key_col or id_col, id_name=id_col if key_col else None,
                        period=period, window=window, span=span, cell=cell, values=values,
                        measures=measures)
     bar.update()
     bar.close()
 
-    flow += _event_flow(n_events, n_unknown, n_excluded_person, counts, repeated=bool(key_col))
+    flow += _event_flow(n_events, facts["duplicates"], n_unknown, n_excluded_person, counts,
+                        repeated=bool(key_col))
     flow_table = pd.DataFrame(flow, columns=["step", "n", "unit"])
     return data, flow_table, span
 
 
-def _scan_events(events, con, source, *, id_col, event_date_col, value_cols):
-    """Check the events (in pandas, or in DuckDB for files); their count and date range."""
-    if isinstance(events, pd.DataFrame):
-        check_events(events, id_col=id_col, event_date_col=event_date_col, value_cols=value_cols)
-        dates = to_days(events, event_date_col, "events", id_col)
-        return len(events), (dates.min(), dates.max()) if len(dates) else (None, None)
-    checks = engine_duckdb.event_checks(con, source, id_col=id_col,
-                                        event_date_col=event_date_col, value_cols=value_cols)
-    _raise_for_checks(checks, id_col, event_date_col)
-    first_last = tuple(np.datetime64(checks[k], "D") if checks[k] else None
-                       for k in ("first", "last"))
-    return checks["n"], first_last
-
-
-def _event_flow(n_events, n_unknown, n_excluded_person, counts, *, repeated):
+def _event_flow(n_events, n_duplicates, n_unknown, n_excluded_person, counts, *, repeated):
     unit = "event-unit links" if repeated else "events"
     rows = [("events supplied", n_events, "events")]
+    if n_duplicates:
+        rows.append(("excluded: exact duplicate rows", n_duplicates, "events"))
     if n_unknown:
         rows.append(("excluded: person not in the persons table", n_unknown, "events"))
     if n_excluded_person:
@@ -240,17 +265,17 @@ def _resolve_span(span, first_last):
     return first, last
 
 
-def _raise_for_checks(checks, id_col, event_date_col):
-    if checks["missing"]:
-        raise SchemaError(f"The events table has {checks['missing']} row(s) with a missing "
-                          f"'{id_col}' or '{event_date_col}'. Fix: remove them before calling "
-                          "and report how many.")
-    for col, n in checks["negative"].items():
-        if n:
-            raise SchemaError(f"Column '{col}' of the events table has {n} negative value(s). "
-                              "Fix: correct or remove these records.")
-
-
 def read_events(path) -> pd.DataFrame:
+    """Events from a Parquet or CSV file for the pandas engine (CSV dates stay text and are
+    read by the ISO rule, as DuckDB reads them)."""
+    if not isinstance(path, (str, Path)):
+        raise ParameterError("The 'events' parameter must be a DataFrame or a path to a "
+                             f"Parquet/CSV file. Got {type(path).__name__} instead.")
     path = str(path)
-    return pd.read_csv(path) if path.endswith((".csv", ".csv.gz")) else pd.read_parquet(path)
+    try:
+        if path.endswith((".csv", ".csv.gz")):
+            return pd.read_csv(path)
+        return pd.read_parquet(path)
+    except (OSError, ValueError) as err:
+        raise SchemaError(f"The events file {path!r} cannot be read: {err}. Fix: check the "
+                          "path (globs need engine='duckdb') and the file format.") from None

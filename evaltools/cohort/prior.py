@@ -10,7 +10,8 @@ import pandas as pd
 
 from ..exceptions import ExclusionWarning, ParameterError
 from ..validation import check_columns, check_option
-from .measures import Measure, check_measures, evaluate_measures
+from .events import DUPLICATES, check_values, duplicates_found, naive_local, prepare_frame
+from .measures import Measure, check_measures, evaluate_measures, measure_kinds
 from .panel import _run, read_events
 from .periods import Period, add_months
 from .schema import check_events, check_persons, to_days
@@ -22,7 +23,7 @@ def prior_use(persons: pd.DataFrame, events: pd.DataFrame | str | Path, *,
               measures: dict[str, Measure], months: int = 12, id_col: str = "person_id",
               index_col: str = "index_date", event_date_col: str = "event_date",
               engine: str = "pandas", span: tuple | None = None,
-              unknown_persons: str = "drop") -> pd.DataFrame:
+              unknown_persons: str = "drop", duplicates: str = "drop") -> pd.DataFrame:
     """Prior-use covariates: each measure over the ``months`` months before the index date.
 
     ``persons`` may repeat a person with different index dates (one row per candidate
@@ -34,7 +35,9 @@ def prior_use(persons: pd.DataFrame, events: pd.DataFrame | str | Path, *,
     The pandas engine sorts the events once by person and date and reads each window off
     per-person cumulative sums (binary search), so millions of (person, index date) rows
     cost little more than one pass over the events; the DuckDB engine works out of core
-    on Parquet/CSV paths. Both give the same numbers.
+    on Parquet/CSV paths. Both give the same numbers, and both check the events as
+    :func:`build_panel` does (ids, dates, amounts; exact duplicates dropped with a warning
+    unless ``duplicates="keep"``; ``"error"`` refuses them).
 
     Examples
     --------
@@ -57,6 +60,10 @@ def prior_use(persons: pd.DataFrame, events: pd.DataFrame | str | Path, *,
     if engine == "pandas":
         if not isinstance(events, pd.DataFrame):
             events = read_events(events)
+        events, _ = prepare_frame(events, person_ids=units_in[id_col], measures=measures,
+                                  reserved={id_col}, id_col=id_col,
+                                  event_date_col=event_date_col, duplicates=duplicates,
+                                  infer_span=span is None)
         out = _prior_sorted(units_in, events, measures=measures, months=months, id_col=id_col,
                             index_col=index_col, event_date_col=event_date_col)
         _warn_short_look_back(units_in, events, months, span, id_col, index_col,
@@ -67,7 +74,8 @@ def prior_use(persons: pd.DataFrame, events: pd.DataFrame | str | Path, *,
                          period=Period("month", months), id_col=id_col, index_col=index_col,
                          event_date_col=event_date_col, engine=engine, key_col="_row",
                          death_col=None, end_col=None, span=span,
-                         unknown_persons=unknown_persons, memory_limit=None, progress=False)
+                         unknown_persons=unknown_persons, memory_limit=None, progress=False,
+                         duplicates=duplicates)
     _warn_short_look_back(units_in, None, months, span, id_col, index_col, event_date_col)
     out = data.sort_values("_row")[list(measures)].add_prefix("prior_")
     out = out.astype({f"prior_{n}": np.int64 for n, m in measures.items() if m.agg == "count"})
@@ -78,7 +86,8 @@ def prior_use(persons: pd.DataFrame, events: pd.DataFrame | str | Path, *,
 class SortedEvents:
     """Events sorted once by (person, date) with per-person running totals of each
     measure, answering "how much of each measure in [from, to) for this person" by binary
-    search. Build it once and query it for many sets of (pseudo) index dates, as risk-set
+    search. Events are checked as by :func:`build_panel`, and exact duplicate rows are
+    dropped with a warning unless ``duplicates="keep"``. Build it once and query it for many sets of (pseudo) index dates, as risk-set
     matching does period after period.
 
     Examples
@@ -95,10 +104,10 @@ class SortedEvents:
     _SHIFT, _OFFSET = np.int64(1 << 24), np.int64(1 << 23)
 
     def __init__(self, events: pd.DataFrame, measures: dict[str, Measure], *,
-                 id_col: str = "person_id", event_date_col: str = "event_date"):
-        check_measures(measures, list(events.columns), {id_col})
-        check_events(events, id_col=id_col, event_date_col=event_date_col,
-                     value_cols={m.value for m in measures.values() if m.value})
+                 id_col: str = "person_id", event_date_col: str = "event_date",
+                 duplicates: str = "drop", _checked: bool = False):
+        if not _checked:  # prior_use has already checked (and de-duplicated) the events
+            events = self._check(events, measures, id_col, event_date_col, duplicates)
         self.measures = measures
         self._codes = pd.Index(pd.unique(events[id_col]))
         code = self._codes.get_indexer(events[id_col])
@@ -110,6 +119,20 @@ class SortedEvents:
         self._running = {
             name: pd.Series(contributions[name].to_numpy()[order]).groupby(self._code)
             .cumsum().to_numpy() for name in measures}
+
+    @staticmethod
+    def _check(events, measures, id_col, event_date_col, duplicates) -> pd.DataFrame:
+        events = naive_local(events)
+        check_measures(measures, list(events.columns), {id_col})
+        check_events(events, id_col=id_col, event_date_col=event_date_col,
+                     value_cols={m.value for m in measures.values() if m.value})
+        check_measures(measures, measure_kinds(events, measures), {id_col})
+        check_values(events, measures, id_col)
+        check_option(duplicates, "duplicates", "SortedEvents", DUPLICATES)
+        dup = events.duplicated().to_numpy()
+        duplicates_found(int(dup.sum()), len(events),
+                         list(pd.unique(events.loc[dup, id_col])[:5]), id_col, duplicates)
+        return events[~dup] if duplicates == "drop" and dup.any() else events
 
     def window(self, person_ids, start, stop) -> pd.DataFrame:
         """Totals of each measure over days [start, stop) (datetime64, broadcastable)."""
@@ -142,7 +165,8 @@ class SortedEvents:
 
 def _prior_sorted(units: pd.DataFrame, events: pd.DataFrame, *, measures, months, id_col,
                   index_col, event_date_col) -> pd.DataFrame:
-    index = SortedEvents(events, measures, id_col=id_col, event_date_col=event_date_col)
+    index = SortedEvents(events, measures, id_col=id_col, event_date_col=event_date_col,
+                         _checked=True)
     return index.prior(units[id_col].to_numpy(),
                        to_days(units, index_col, "persons", id_col), months)
 

@@ -15,23 +15,61 @@ from ..validation import check_columns, check_no_missing, check_option, check_un
 __all__ = ["to_days", "check_persons", "check_events", "check_tables"]
 
 
+ISO_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,9})?)?)?"
+"""The one rule for dates given as text: ISO 8601, ``YYYY-MM-DD`` with an optional time."""
+
+
+def _date_fix(column: str) -> str:
+    return (f"Fix: parse the column yourself with its format, e.g. df['{column}'] = "
+            f"pd.to_datetime(df['{column}'], format=\"%d/%m/%Y\"), or write ISO dates "
+            "('2007-04-01').")
+
+
 def to_days(df: pd.DataFrame, column: str, table: str, id_col: str) -> np.ndarray:
-    """Parse a date column to ``datetime64[D]`` (NaT kept); unparseable values are an error."""
+    """A date column as ``datetime64[D]`` (NaT kept), by one explicit rule.
+
+    - datetime columns are used as they are; timezone-aware ones are first converted to
+      naive local dates (the wall-clock date where the event happened), so both engines
+      see the same days;
+    - text must be ISO 8601 (``YYYY-MM-DD``, optionally with a time): other formats are
+      an error naming example values, never guessed value by value;
+    - integers and floats are refused (they would be read as nanoseconds since 1970).
+
+    >>> to_days(pd.DataFrame({"d": ["2020-01-31", None]}), "d", "events", "d")
+    array(['2020-01-31',        'NaT'], dtype='datetime64[D]')
+    """
     raw = df[column]
     if pd.api.types.is_datetime64_any_dtype(raw):
         parsed = raw
+    elif pd.api.types.is_numeric_dtype(raw) or pd.api.types.is_bool_dtype(raw):
+        raise SchemaError(
+            f"Column '{column}' of the {table} table holds numbers ({raw.dtype}), not dates, "
+            f"e.g. {examples(raw.dropna()[:5])}; numbers are not read as dates (they would "
+            f"count nanoseconds since 1970). Fix: convert them, e.g. pd.to_datetime(df"
+            f"['{column}'].astype(str), format=\"%Y%m%d\") for 20070401, or pd.to_datetime("
+            f"df['{column}'], unit='D') for days since 1970.")
     else:
-        parsed = pd.to_datetime(raw, errors="coerce", format="mixed")
-        bad = (parsed.isna() & raw.notna()).to_numpy()
-        if bad.any():
-            raise SchemaError(
-                f"Column '{column}' of the {table} table has {int(bad.sum())} value(s) that are "
-                f"not dates, e.g. {examples(raw[bad])} at {id_col} {examples(df.loc[bad, id_col])}. "
-                "Fix: use ISO dates such as '2007-04-01', or parse the column with pandas.to_datetime."
-            )
+        parsed = _parse_iso(df, raw, column, table, id_col)
     if getattr(parsed.dt, "tz", None) is not None:
         parsed = parsed.dt.tz_localize(None)
     return parsed.to_numpy().astype("M8[D]")
+
+
+def _parse_iso(df, raw, column, table, id_col) -> pd.Series:
+    kind = pd.api.types.infer_dtype(raw, skipna=True)
+    if kind in ("datetime", "date", "datetime64"):
+        return pd.to_datetime(raw)
+    text = raw.astype("string")
+    iso = text.str.fullmatch(ISO_DATE).fillna(False).to_numpy(dtype=bool)
+    parsed = pd.to_datetime(raw.where(iso), format="ISO8601", errors="coerce")
+    bad = (parsed.isna() & raw.notna()).to_numpy()
+    if bad.any():
+        raise SchemaError(
+            f"Column '{column}' of the {table} table has {int(bad.sum())} value(s) that are "
+            f"not ISO dates (YYYY-MM-DD), e.g. {examples(raw[bad])} at {id_col} "
+            f"{examples(df.loc[bad, id_col])}; text dates are read by that one rule only. "
+            f"{_date_fix(column)}")
+    return parsed
 
 
 def check_persons(persons: pd.DataFrame, *, id_col: str, index_col: str, key_col: str | None,

@@ -39,7 +39,7 @@ def test_missing_or_unparseable_event_dates(small_case, bad):
     persons, events = small_case
     events = events.astype({"event_date": object})
     events.loc[2, "event_date"] = bad
-    pattern = "missing value" if bad is None else "not dates.*'not a date'"
+    pattern = "missing value" if bad is None else "not ISO dates.*'not a date'"
     with pytest.raises(SchemaError, match=rf"'event_date' of the events table.*{pattern}"):
         build(persons, events)
 
@@ -48,7 +48,7 @@ def test_unparseable_index_date(small_case):
     persons, events = small_case
     persons = persons.astype({"index_date": object})
     persons.loc[0, "index_date"] = "31/31/2020"
-    with pytest.raises(SchemaError, match=r"'index_date' of the persons table.*not dates.*"
+    with pytest.raises(SchemaError, match=r"'index_date' of the persons table.*not ISO dates.*"
                                           r"person_id \[1\].*ISO dates"):
         build(persons, events)
 
