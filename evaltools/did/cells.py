@@ -5,7 +5,8 @@ For one (g, t) cell: ``dy`` is each unit's outcome change from the base period t
 (with a constant). The estimators are those of R's DRDID package that R's did uses:
 outcome regression ("reg", Heckman, Ichimura & Todd 1997), normalised inverse probability
 weighting ("ipw", Abadie 2005) and the doubly robust estimator ("dr", Sant'Anna & Zhao 2020,
-``drdid_panel``). Each returns the ATT and its influence function over the cell's units.
+``drdid_panel``), and the improved doubly robust estimator ("dr_imp", ``drdid_imp_panel``,
+in :mod:`cells_imp`). Each returns the ATT and its influence function over the cell's units.
 
 The estimation-effect terms are written as ``score_i * x_i' (H^-1 m)`` rather than as an
 n x k matrix times ``m``: the same numbers without n x k temporaries.
@@ -17,9 +18,11 @@ import numpy as np
 from scipy.special import expit
 from sklearn.linear_model import LogisticRegression
 
+from .cells_imp import TRIM_LEVEL, drdid_imp
+
 __all__ = ["EST_METHODS", "cell_att"]
 
-EST_METHODS = ("dr", "ipw", "reg")
+EST_METHODS = ("dr", "dr_imp", "ipw", "reg")
 
 
 def _propensity(x, d):
@@ -52,6 +55,8 @@ def cell_att(dy: np.ndarray, d: np.ndarray, x: np.ndarray, method: str,
     comparisons and covariates fixed in time, each group's models are fitted once.
     """
     cache = {} if cache is None else cache
+    if method == "dr_imp":
+        return drdid_imp(dy, d, x, cache)
     w_treat = d
     mean_treat = w_treat.mean()
     control = 1.0 - d
@@ -75,7 +80,8 @@ def cell_att(dy: np.ndarray, d: np.ndarray, x: np.ndarray, method: str,
         cache["propensity"] = _propensity(x, d)
     p, h_inv = cache["propensity"]
     ps_score = d - p  # the propensity influence is ps_score_i * x_i' H^-1
-    w_cont = p * control / (1 - p)
+    # DRDID trims comparison units with a score of 0.995 or more (trim.level).
+    w_cont = (p < TRIM_LEVEL) * p * control / (1 - p)
     mean_cont = w_cont.mean()
     if method == "ipw":
         eta_treat = (w_treat * dy).mean() / mean_treat
