@@ -2,72 +2,180 @@
 
 Primary suppression hides counts from 1 to ``threshold`` (and zeros if asked). Secondary
 suppression then hides, in every row and column of a two-way table that has exactly one
-hidden cell, the smallest other cell, until no hidden cell can be worked out by
-subtracting the others from a row or column total. Rounding (e.g. to the nearest 5) is
-applied to what is published, totals included, as secure environments for English health
-data require. Thresholds differ between data owners, so all are options.
+hidden cell, the smallest other non-zero cell (a zero protects nothing: it is known to be
+the smallest possible value). Then, before anything is returned, every pattern is audited
+by linear programming: for each hidden cell, the smallest and largest values consistent
+with the published cells and the exact row, column and grand totals are found, and the
+range must be wider than ``threshold``. Where it is not, a further cell is hidden and the
+audit repeated; a table that cannot be protected raises :class:`DisclosureError`. Rounding
+(e.g. to the nearest 5) is applied to what is published, totals included, as secure
+environments for English health data require. Thresholds differ between data owners, so
+all are options.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from scipy.optimize import linprog
 
 from ._shared import TableResult
-from .exceptions import EvaltoolsInputError
-from .validation import check_number
+from .exceptions import EvaltoolsInputError, SchemaError
+from .validation import check_bool, check_columns, check_number, examples
 
-__all__ = ["suppress", "SuppressedTable"]
+__all__ = ["suppress", "SuppressedTable", "DisclosureError", "feasible_intervals"]
+
+
+class DisclosureError(EvaltoolsInputError):
+    """No suppression pattern protects the table: publishing it would reveal small counts."""
 
 
 @dataclass(repr=False)
 class SuppressedTable(TableResult):
     """The publishable table (suppressed cells shown as ``"*"``), the mask of suppressed
-    cells and the margins computed from the unrounded counts, then rounded."""
+    cells, the margins computed from the unrounded counts (then rounded), and ``audit``:
+    for each suppressed cell, the range of values an attacker could deduce from the
+    published cells and exact totals (always wider than the threshold)."""
 
     mask: pd.DataFrame
     note: str
+    audit: pd.DataFrame = field(default_factory=pd.DataFrame)
     _title = "Table after small-number suppression"
 
     def _notes(self) -> list[str]:
         return [self.note]
 
 
-def _check_counts(table: pd.DataFrame) -> None:
+def _check_counts(table, what: str = "table") -> np.ndarray:
+    if not isinstance(table, pd.DataFrame):
+        raise SchemaError(f"suppress needs a pandas DataFrame of counts (the {what}). Got "
+                          f"{type(table).__name__} instead.")
+    if table.empty:
+        raise SchemaError(f"The {what} is empty: there is nothing to publish.")
+    text = [c for c in table.columns if not pd.api.types.is_numeric_dtype(table[c])
+            or pd.api.types.is_bool_dtype(table[c])]
+    if text:
+        raise SchemaError(f"suppress needs numeric counts; column(s) {examples(text)} of the "
+                          f"{what} are not numeric (dtype {table[text[0]].dtype}). Fix: convert "
+                          "them to whole numbers, or move labels into the index.")
     values = table.to_numpy(dtype=float)
-    bad = np.isnan(values) | (values < 0) | (values != np.round(values))
-    if bad.any():
-        rows, cols = np.nonzero(bad)
-        where = [(table.index[r], table.columns[c]) for r, c in zip(rows[:5], cols[:5],
-                                                                    strict=True)]
-        raise EvaltoolsInputError(
-            f"suppress needs non-negative whole-number counts; {int(bad.sum())} cell(s) are "
-            f"not, e.g. at (row, column) {where}. Fix: pass counts, not rates or means.")
+    problems = {"missing (NaN)": np.isnan(values), "infinite": np.isinf(values),
+                "negative": values < 0,
+                "not whole numbers": np.isfinite(values) & (values != np.round(values))}
+    for label, bad in problems.items():
+        if bad.any():
+            rows, cols = np.nonzero(bad)
+            where = [(table.index[r], table.columns[c]) for r, c in zip(rows[:5], cols[:5],
+                                                                        strict=True)]
+            raise SchemaError(
+                f"suppress needs non-negative whole-number counts; {int(bad.sum())} cell(s) "
+                f"are {label}, e.g. at (row, column) {where}. Fix: pass counts, not rates "
+                "or means, with no missing or infinite values.")
+    return values.astype(np.int64)
+
+
+def _constraints(shape: tuple[int, int]) -> list[tuple[int, np.ndarray]]:
+    """Lines whose totals an attacker is assumed to know exactly: each row (when it has
+    more than one cell), each column (likewise) and the grand total. In a one-row table the
+    column 'totals' are the cells themselves, so they are not totals at all."""
+    n_rows, n_cols = shape
+    lines = []
+    if n_cols > 1:
+        lines += [(0, np.arange(n_rows) == i) for i in range(n_rows)]
+    if n_rows > 1:
+        lines += [(1, np.arange(n_cols) == j) for j in range(n_cols)]
+    return lines
+
+
+def feasible_intervals(values: np.ndarray, hidden: np.ndarray, *,
+                       lower: int = 0) -> pd.DataFrame:
+    """For each hidden cell, the least and greatest value consistent with the published
+    cells, the exact row, column and grand totals, and every hidden cell being at least
+    ``lower`` (two linear programmes per cell).
+
+    >>> v = np.array([[3, 20], [25, 30]])
+    >>> feasible_intervals(v, v < 4, lower=1)[["lower", "upper"]].to_numpy().tolist()
+    [[3.0, 3.0]]
+    """
+    cells = np.argwhere(hidden)
+    if len(cells) == 0:
+        return pd.DataFrame(columns=["row", "column", "value", "lower", "upper", "width"])
+    rows_eq, rhs = [], []
+    for axis, selected in _constraints(values.shape):
+        line = selected[cells[:, axis]]
+        if line.any():
+            rows_eq.append(line.astype(float))
+            rhs.append(float(values[cells[line, 0], cells[line, 1]].sum()))
+    if values.size > 1:  # the grand total (of a single cell it is the cell itself)
+        rows_eq.append(np.ones(len(cells)))
+        rhs.append(float(values[hidden].sum()))
+    if not rows_eq:
+        return pd.DataFrame({"row": cells[:, 0], "column": cells[:, 1],
+                             "value": values[hidden], "lower": float(lower),
+                             "upper": np.inf, "width": np.inf})
+    a_eq, b_eq = np.vstack(rows_eq), np.array(rhs)
+    bounds = np.empty((len(cells), 2))
+    for k in range(len(cells)):
+        goal = np.zeros(len(cells))
+        goal[k] = 1.0
+        for side, sign in ((0, 1.0), (1, -1.0)):
+            res = linprog(sign * goal, A_eq=a_eq, b_eq=b_eq, bounds=(lower, None),
+                          method="highs")
+            bounds[k, side] = sign * res.fun if res.status == 0 else np.nan
+    return pd.DataFrame({"row": cells[:, 0], "column": cells[:, 1],
+                         "value": values[hidden], "lower": bounds[:, 0],
+                         "upper": bounds[:, 1], "width": bounds[:, 1] - bounds[:, 0]})
+
+
+def _hide_smallest(values: np.ndarray, hidden: np.ndarray, allowed: np.ndarray) -> bool:
+    """Hide the smallest non-zero, not yet hidden cell where ``allowed``; False if none."""
+    candidates = np.where(allowed & ~hidden & (values > 0), values.astype(float), np.inf)
+    if np.isinf(candidates).all():
+        return False
+    hidden[np.unravel_index(np.argmin(candidates), values.shape)] = True
+    return True
 
 
 def _secondary(values: np.ndarray, hidden: np.ndarray) -> np.ndarray:
-    """Hide the smallest further cell in any row or column with exactly one hidden cell."""
+    """Hide the smallest further non-zero cell in any line (of more than one cell) with
+    exactly one hidden cell, until no line has exactly one."""
     hidden = hidden.copy()
     changed = True
     while changed:
         changed = False
-        for axis in (1, 0):
-            counts = hidden.sum(axis=axis)
-            for line in np.flatnonzero(counts == 1):
-                cells = values[line] if axis == 1 else values[:, line]
-                mask = hidden[line] if axis == 1 else hidden[:, line]
-                candidates = np.where(mask, np.inf, cells.astype(float))
-                if np.isinf(candidates).all():
-                    continue
-                j = int(np.argmin(candidates))
-                if axis == 1:
-                    hidden[line, j] = True
-                else:
-                    hidden[j, line] = True
+        for axis, selected in _constraints(values.shape):
+            line = selected[:, None] if axis == 0 else selected[None, :]
+            if (hidden & line).sum() == 1 and _hide_smallest(values, hidden, np.broadcast_to(
+                    line, values.shape)):
                 changed = True
     return hidden
+
+
+def _protect(values: np.ndarray, hidden: np.ndarray, threshold: int, lower: int,
+             index, columns) -> tuple[np.ndarray, pd.DataFrame]:
+    """Audit the pattern and hide more cells until every hidden cell's feasible range is
+    wider than ``threshold``; raise :class:`DisclosureError` if no pattern does."""
+    for _ in range(values.size + 1):
+        audit = feasible_intervals(values, hidden, lower=lower)
+        weak = audit[~(audit["width"] > threshold)]
+        if weak.empty:
+            return hidden, audit
+        i, j = int(weak["row"].iloc[0]), int(weak["column"].iloc[0])
+        near = np.zeros_like(hidden)
+        near[i, :], near[:, j] = True, True
+        if not (_hide_smallest(values, hidden, near)
+                or _hide_smallest(values, hidden, np.ones_like(hidden))):
+            break
+        hidden = _secondary(values, hidden)
+    cells = [(index[int(r)], columns[int(c)]) for r, c in zip(weak["row"], weak["column"],
+                                                             strict=True)]
+    raise DisclosureError(
+        f"No suppression pattern protects this table: {len(cells)} suppressed cell(s), e.g. "
+        f"{cells[:5]}, could still be narrowed to a range of {threshold} or less from the "
+        "other cells and the totals, and no non-zero cell is left to hide. Fix: merge small "
+        "rows or columns, or publish the table without totals after review.")
 
 
 def suppress(table: pd.DataFrame, threshold: int = 7, *, rounding: int | None = 5,
@@ -86,10 +194,14 @@ def suppress(table: pd.DataFrame, threshold: int = 7, *, rounding: int | None = 
     suppress_zeros : bool
         Also suppress zeros (some data owners treat zeros as disclosive).
     secondary : bool
-        Complementary suppression so that suppressed cells cannot be recovered from the
-        row and column totals (two-way tables only).
+        Complementary suppression so that suppressed cells cannot be recovered, or narrowed
+        to a range of ``threshold`` or less, from the other cells and the row, column and
+        grand totals. Every pattern is audited by linear programming before it is returned
+        (``.audit`` gives each suppressed cell's feasible range); ``secondary=False`` skips
+        both, for tables whose totals are never published.
     margins : bool
-        Add row and column totals (of the true counts, then rounded).
+        Add row and column totals (of the true counts, then rounded). A one-row table gets
+        no column totals and a one-column table no row totals: they would repeat the cells.
 
     Examples
     --------
@@ -97,35 +209,51 @@ def suppress(table: pd.DataFrame, threshold: int = 7, *, rounding: int | None = 
     >>> suppress(t).table.loc["x", "A"]
     '*'
     """
-    check_number(threshold, "threshold", "suppress", low=0, integer=True)
-    check_number(rounding, "rounding", "suppress", low=1, integer=True, allow_none=True)
+    check_number(threshold, "threshold", "suppress", low=1, high=np.inf, closed="left",
+                 integer=True)
+    check_number(rounding, "rounding", "suppress", low=1, high=np.inf, closed="left",
+                 integer=True, allow_none=True)
+    suppress_zeros = check_bool(suppress_zeros, "suppress_zeros", "suppress")
+    secondary = check_bool(secondary, "secondary", "suppress")
+    margins = check_bool(margins, "margins", "suppress")
     if count_col is not None:
         return _suppress_long(table, count_col, threshold, rounding, suppress_zeros)
-    _check_counts(table)
-    values = table.to_numpy(dtype=np.int64)
+    values = _check_counts(table)
     hidden = (values <= threshold) & ((values > 0) | suppress_zeros)
     primary = int(hidden.sum())
+    audit = feasible_intervals(values, hidden[:0])
     if secondary and hidden.any():
-        hidden = _secondary(values, hidden)
-    published = _round(values, rounding).astype(object)
-    published[hidden] = "*"
-    if margins:  # totals of the true counts, rounded like the cells
-        row_totals = _round(values.sum(axis=1), rounding)
-        bottom = list(_round(values.sum(axis=0), rounding)) + list(
-            _round(np.array([values.sum()]), rounding))
-        published = np.vstack([np.column_stack([published, row_totals]), bottom])
-        out = pd.DataFrame(published, index=[*table.index, "Total"],
-                           columns=[*table.columns, "Total"], dtype=object)
-    else:
-        out = pd.DataFrame(published, index=table.index, columns=table.columns, dtype=object)
+        hidden, audit = _protect(values, _secondary(values, hidden), threshold,
+                                 0 if suppress_zeros else 1, table.index, table.columns)
+        audit = audit.assign(row=table.index[audit["row"].to_numpy(int)],
+                             column=table.columns[audit["column"].to_numpy(int)])
+    out = _publish(table, values, hidden, rounding, margins)
     mask = pd.DataFrame(hidden, index=table.index, columns=table.columns)
     note = (f"Counts of 1 to {threshold}{' and zeros' if suppress_zeros else ''} suppressed "
-            f"({primary} cell(s)), {int(hidden.sum()) - primary} more suppressed so they "
-            f"cannot be recovered from totals; "
+            f"({primary} cell(s)), {int(hidden.sum()) - primary} more suppressed so that none "
+            f"can be narrowed to a range of {threshold} or less from the other cells and the "
+            "totals (checked by linear programming); "
             f"{'counts rounded to the nearest ' + str(rounding) if rounding else 'no rounding'}.")
-    return SuppressedTable(table=out, mask=mask, note=note, meta={"options": dict(
+    return SuppressedTable(table=out, mask=mask, note=note, audit=audit, meta={"options": dict(
         threshold=threshold, rounding=rounding, suppress_zeros=suppress_zeros,
-        secondary=secondary)})
+        secondary=secondary, margins=margins)})
+
+
+def _publish(table, values, hidden, rounding, margins) -> pd.DataFrame:
+    published = _round(values, rounding).astype(object)
+    published[hidden] = "*"
+    index, columns = list(table.index), list(table.columns)
+    n_rows, n_cols = values.shape
+    if margins and n_cols > 1:  # row totals (in a one-column table they repeat the cells)
+        published = np.column_stack([published, _round(values.sum(axis=1), rounding)])
+        columns.append("Total")
+    if margins and n_rows > 1:
+        bottom = list(_round(values.sum(axis=0), rounding))
+        if n_cols > 1:
+            bottom += list(_round(np.array([values.sum()]), rounding))
+        published = np.vstack([published, np.array(bottom, dtype=object)])
+        index.append("Total")
+    return pd.DataFrame(published, index=index, columns=columns, dtype=object)
 
 
 def _round(values: np.ndarray, base: int | None) -> np.ndarray:
@@ -135,8 +263,11 @@ def _round(values: np.ndarray, base: int | None) -> np.ndarray:
 
 
 def _suppress_long(table, count_col, threshold, rounding, suppress_zeros):
-    _check_counts(table[[count_col]])
-    values = table[count_col].to_numpy(dtype=np.int64)
+    if not isinstance(table, pd.DataFrame):
+        raise SchemaError(f"suppress needs a pandas DataFrame. Got {type(table).__name__}.")
+    check_columns(table, [count_col], "table", fix="pass the name of the count column as "
+                                                   "count_col")
+    values = _check_counts(table[[count_col]]).ravel()
     hidden = (values <= threshold) & ((values > 0) | suppress_zeros)
     published = pd.Series(_round(values, rounding), index=table.index, dtype=object)
     published[hidden] = "*"
