@@ -96,3 +96,33 @@ def test_bad_input(matched):
     md = matched.matched_data.assign(label="x")
     with pytest.raises(EvaltoolsInputError, match="must be numeric"):
         et.estimate_att(md, "label", treatment="treat")
+
+
+@pytest.mark.parametrize(("model", "se"), [("difference", "robust"), ("regression", "cluster"),
+                                           ("poisson", "robust")])
+def test_tidy_agrees_with_the_fitted_model(matched, model, se):
+    """tidy() and conf_int() at any level come from the statsmodels fit exposed as .model
+    (rate ratios: exp of its coefficient and interval, log_se its standard error)."""
+    outcome = "k78" if model == "poisson" else "re78"
+    res = et.estimate_att(matched, outcome, model=model, se=se,
+                          covariates=COVARIATES if model == "regression" else None)
+    fit = res.model
+    for level in (0.95, 0.9):
+        row = res.tidy(level).iloc[0]
+        limits = fit.conf_int(alpha=1 - level).loc["treat"].to_numpy()
+        assert row.term == "treat"
+        assert row.p_value == pytest.approx(fit.pvalues["treat"], rel=1e-9)
+        if model == "poisson":
+            assert row.estimate == pytest.approx(np.exp(fit.params["treat"]), rel=1e-12)
+            assert res.log_se == pytest.approx(fit.bse["treat"], rel=1e-12)
+            np.testing.assert_allclose([row.conf_low, row.conf_high], np.exp(limits),
+                                       rtol=1e-9)
+        else:
+            assert row.estimate == pytest.approx(fit.params["treat"], rel=1e-12)
+            assert row.std_error == pytest.approx(fit.bse["treat"], rel=1e-12)
+            np.testing.assert_allclose([row.conf_low, row.conf_high], limits, rtol=1e-9)
+    assert row.n == res.n_treated + res.n_control == fit.nobs
+    assert res.conf_int(0.9).iloc[0].tolist() == pytest.approx(
+        [res.tidy(0.9).conf_low.iloc[0], res.tidy(0.9).conf_high.iloc[0]])
+    assert list(res.summary().columns) == ["estimate", "std_error", "conf_low", "conf_high",
+                                           "p_value", "n_treated", "n_control"]
