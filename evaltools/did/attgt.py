@@ -111,7 +111,10 @@ def _estimate_cells(panel, control_group, est_method, anticipation, base_period,
         for j in range(first, len(periods)):
             rows.append(_cell(panel, group, j, control_group, est_method, anticipation,
                               base_period, min_cell, inf_matrix[:, len(rows)], caches))
-    return pd.DataFrame(rows), inf_matrix
+    table = pd.DataFrame(rows, columns=["group", "time", "att", "post", "n", "note"])
+    if np.all(periods == np.round(periods)):  # whole periods print as such (2004, not 2004.0)
+        table = table.astype({"group": "int64", "time": "int64"})
+    return table, inf_matrix
 
 
 def _base_index(periods, group, j, anticipation, base_period):

@@ -212,7 +212,9 @@ def _check_design(panel, anticipation, control_group, cohort):
         raise SchemaError(f"No never-treated units ('{cohort}' == 0 or NaN), so control_group="
                           "'nevertreated' has no comparison group. Fix: use control_group="
                           "'notyettreated' (units not yet treated serve as comparisons).")
-    if anticipation >= len(periods) - 1 or not (periods.min() + anticipation < g[g > 0]).any():
+    treated = g[g > 0]
+    if anticipation > 0 and not (periods.min() + anticipation < treated).any() \
+            and (periods.min() < treated).any():
         raise ParameterError(
             f"The 'anticipation' parameter of att_gt is too large: with anticipation="
             f"{anticipation}, no cohort has a period before its treatment (first period "
