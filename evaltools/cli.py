@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import argparse
 import ast
+import difflib
 import sys
 from pathlib import Path
 
-__all__ = ["main", "run_notebook", "notebook_path", "DEMO_NOTEBOOK"]
+__all__ = ["main", "run_notebook", "notebook_path", "parse_value", "template_parameters",
+           "check_parameters", "DEMO_NOTEBOOK"]
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 DEMO_NOTEBOOK = "popp_matched_evaluation"
@@ -34,16 +36,83 @@ def notebook_path(name: str) -> Path:
     raise SystemExit(f"evaltools: no notebook {name!r}; templates: {known}.")
 
 
+_LITERAL_TYPES = (bool, int, float, str, type(None))
+
+
+def _plain(value) -> bool:
+    """Numbers, strings, booleans, None, and lists and dicts of them."""
+    if isinstance(value, _LITERAL_TYPES):
+        return True
+    if isinstance(value, list):
+        return all(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _plain(v) for k, v in value.items())
+    return False
+
+
 def parse_value(text: str):
-    """Read a parameter value as a Python literal (number, bool, None, list), else a string.
+    """Read a parameter value as a literal (number, string, bool, None, list, dict); anything
+    else (names, calls, sets, tuples, expressions) stays the plain string it was.
+
+    Values are read with ``ast.literal_eval``, which never runs code.
 
     >>> parse_value("12"), parse_value("0.2"), parse_value("None"), parse_value("data.csv")
     (12, 0.2, None, 'data.csv')
+    >>> parse_value("__import__('os').system('x')")
+    "__import__('os').system('x')"
     """
     try:
-        return ast.literal_eval(text)
-    except (ValueError, SyntaxError):
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
         return text
+    return value if _plain(value) else text
+
+
+def template_parameters(path: Path) -> dict[str, str]:
+    """Names assigned in a notebook's ``parameters`` cell, with their default's source text.
+
+    The cell is parsed with ``ast``, never executed.
+
+    >>> sorted(template_parameters(notebook_path("regression_to_the_mean")))[:2]
+    ['data_start', 'events_path']
+    """
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    cells = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+    names: dict[str, str] = {}
+    for cell in cells:
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError as err:
+            raise SystemExit(f"evaltools: the parameters cell of {path.name} is not valid "
+                             f"Python ({err.msg}).") from None
+        for node in tree.body:
+            targets = (node.targets if isinstance(node, ast.Assign) else
+                       [node.target] if isinstance(node, ast.AnnAssign) else [])
+            for target in targets:
+                if isinstance(target, ast.Name):
+                    names[target.id] = ast.get_source_segment(cell.source, node.value) or ""
+    return names
+
+
+def check_parameters(path: Path, pairs: list[tuple[str, str]]) -> dict:
+    """``-p NAME VALUE`` pairs -> parameters, refusing names the template does not define."""
+    known = template_parameters(path)
+    params = {}
+    for name, value in pairs:
+        _check_name(name, known, path)
+        params[name] = parse_value(value)
+    return params
+
+
+def _check_name(name: str, known: dict, path: Path) -> None:
+    if name not in known:
+        listed = ", ".join(sorted(known)) or "none"
+        near = difflib.get_close_matches(str(name), list(known), n=1)
+        hint = f" Did you mean {near[0]!r}?" if near else ""
+        raise SystemExit(f"evaltools: {path.stem} has no parameter {name!r}.{hint} Its "
+                         f"parameters are: {listed}.")
 
 
 def run_notebook(notebook: str | Path, output: str | Path, parameters: dict | None = None, *,
@@ -65,9 +134,18 @@ def run_notebook(notebook: str | Path, output: str | Path, parameters: dict | No
     output = Path(output).resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
     executed = output.with_suffix(".ipynb")
-    pm.execute_notebook(str(source), str(executed), parameters=parameters or {},
-                        kernel_name="python3", progress_bar=progress,
-                        execution_timeout=timeout, cwd=str(NOTEBOOKS))
+    parameters = dict(parameters or {})
+    known = template_parameters(source)
+    for name in parameters:
+        _check_name(name, known, source)
+    try:
+        pm.execute_notebook(str(source), str(executed), parameters=parameters,
+                            kernel_name="python3", progress_bar=progress,
+                            execution_timeout=timeout, cwd=str(NOTEBOOKS))
+    except pm.PapermillExecutionError as err:
+        raise SystemExit(f"evaltools: {source.stem} stopped in cell {err.exec_count} with "
+                         f"{err.ename}: {err.evalue}\nThe executed notebook is at {executed}."
+                         ) from None
     body, _ = HTMLExporter().from_notebook_node(nbformat.read(executed, as_version=4))
     output.write_text(body, encoding="utf-8")
     return output
@@ -99,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "demo":
         path = run_notebook(DEMO_NOTEBOOK, args.output)
     elif args.command == "run":
-        params = {name: parse_value(value) for name, value in args.parameter}
+        params = check_parameters(notebook_path(args.notebook), args.parameter)
         path = run_notebook(args.notebook, args.output, params)
     elif args.command == "templates":
         for nb in sorted(NOTEBOOKS.glob("*.ipynb")):
