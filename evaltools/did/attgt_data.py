@@ -73,7 +73,7 @@ def _check_layout(data, unit, time, cohort):
                           "is a property of the unit (it stays the same in every row).")
 
 
-def _cohorts(g_raw, periods, cohort, flow):
+def _cohorts(g_raw, periods, cohort, time, flow):
     g = np.nan_to_num(g_raw.astype(float), nan=0.0, posinf=0.0)
     treated = g[g > 0]
     if len(treated) and np.all(treated == 1) and (1 not in periods or periods.min() == 1):
@@ -84,8 +84,8 @@ def _cohorts(g_raw, periods, cohort, flow):
     bad = (g > 0) & ~np.isin(g, periods) & (g <= periods.max())
     if bad.any():
         raise SchemaError(f"'{cohort}' has values {examples(np.unique(g[bad]))} that are not "
-                          f"observed periods ({periods.min():g} to {periods.max():g}). Fix: "
-                          "use the first period in which the unit is treated.")
+                          f"periods of '{time}' ({examples(periods)}). Fix: use the first "
+                          f"period in which the unit is treated, on the scale of '{time}'.")
     late = g > periods.max()
     if late.any():  # treated after the window: never treated within it (as R's did)
         flow.append(("treated after the last period: counted as never treated",
@@ -182,6 +182,9 @@ def prepare_panel(data, *, outcome, unit, time, cohort, covariates, cluster, ant
     """
     if not isinstance(data, pd.DataFrame):
         raise SchemaError(f"att_gt needs a pandas DataFrame. Got {type(data).__name__}.")
+    if data.empty:
+        raise SchemaError("The data table has no rows (empty DataFrame). Fix: pass the panel, "
+                          "one row per unit and period.")
     _check_types(data, outcome, unit, time, cohort, cluster)
     _check_layout(data, unit, time, cohort)
     periods = np.sort(data[time].unique()).astype(float)
@@ -191,7 +194,7 @@ def prepare_panel(data, *, outcome, unit, time, cohort, covariates, cluster, ant
     wide = _balance(data.pivot(index=unit, columns=time, values=outcome), allow_unbalanced,
                     flow)
     g = _cohorts(data.drop_duplicates(unit).set_index(unit)[cohort].loc[wide.index]
-                 .to_numpy(), periods, cohort, flow)
+                 .to_numpy(), periods, cohort, time, flow)
     notes: list = []
     x, names = _covariate_array(data, covariates, unit, time, wide.index, periods, notes)
     panel = Panel(y=wide.to_numpy(float), periods=periods, g=g, x=x, covariates=names,

@@ -32,7 +32,8 @@ def test_binary_cohort_is_refused(mpdta):
 
 
 def test_cohort_values_checked(mpdta):
-    with pytest.raises(SchemaError, match=r"'first.treat' has values \[2005.5\] that are not"):
+    with pytest.raises(SchemaError, match=r"'first.treat' has values \[2005.5\] that are not "
+                                          "periods of 'year'"):
         fit(mpdta.assign(**{"first.treat": mpdta["first.treat"].replace(2006, 2005.5)}))
     with pytest.raises(SchemaError, match="has 1 negative value"):
         bad = mpdta.copy()
@@ -139,6 +140,8 @@ def test_options_and_columns(mpdta):
         et.did.att_gt(mpdta.to_numpy(), **ARGS)
     with pytest.raises(SchemaError, match="Column 'year' of the data table must be numeric"):
         fit(mpdta.assign(year=mpdta.year.astype(str)))
+    with pytest.raises(SchemaError, match="has no rows"):
+        fit(mpdta.iloc[:0])
     with pytest.raises(SchemaError, match="at least two"):
         fit(mpdta[mpdta.year == 2004])
 
