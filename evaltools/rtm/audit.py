@@ -90,8 +90,8 @@ class AuditResult(ResultMixin):
 
 def audit_claim(before: float, after: float, n: int, *, threshold: float | None = None,
                 top: float | None = None, population: CountModel | dict | None = None,
-                panel: pd.DataFrame | None = None, measure: str | None = None,
-                id_col: str = "person_id", period_col: str = "rel_period",
+                data: pd.DataFrame | None = None, outcome: str | None = None,
+                unit: str = "person_id", time: str = "rel_period",
                 n_sim: int = 2000, random_state: int | None = None,
                 progress: bool = True) -> AuditResult:
     """How much of a claimed before-and-after fall regression to the mean alone explains.
@@ -107,7 +107,9 @@ def audit_claim(before: float, after: float, n: int, *, threshold: float | None 
         or the highest ``top`` share of the population.
     population : CountModel or dict, optional
         The population the cohort was drawn from (mean, dispersion, stability). Or give
-        ``panel`` and ``measure`` to fit it with :func:`fit_count_model`.
+        ``data`` (a person-period panel) and ``outcome`` (its count column; ``unit`` and
+        ``time`` name the person and period columns) to fit it with
+        :func:`fit_count_model`.
     n_sim : int
         Simulated cohorts for the interval. Cohorts of up to ``EXACT_LIMIT / n_sim`` people
         are simulated person by person; larger ones draw the cohort's before-counts as one
@@ -128,7 +130,7 @@ def audit_claim(before: float, after: float, n: int, *, threshold: float | None 
     _check_claim(before, after, n)
     check_number(n_sim, "n_sim", "audit_claim", low=100, high=100_000, integer=True)
     progress = check_bool(progress, "progress", "audit_claim")
-    model = _population(population, panel, measure, id_col, period_col)
+    model = _population(population, data, outcome, unit, time)
     expected = expected_rtm_counts(model, threshold=threshold, top=top)
     ratio = expected.expected_after / expected.selected_mean
     sims = simulate_cohort_ratios(model, int(n), int(n_sim), threshold, top, random_state,
@@ -158,7 +160,7 @@ def _check_claim(before, after, n):
                              "fall to audit; check that before and after are not swapped.")
 
 
-def _population(population, panel, measure, id_col, period_col) -> CountModel:
+def _population(population, data, outcome, unit, time) -> CountModel:
     if isinstance(population, CountModel):
         return population
     if isinstance(population, dict):
@@ -170,10 +172,10 @@ def _population(population, panel, measure, id_col, period_col) -> CountModel:
                 f", unknown {sorted(set(population) - needed)}. Fix: e.g. population="
                 "{'mean': 0.3, 'dispersion': 0.5, 'stability': 0.5}.")
         return CountModel(**population)
-    if panel is not None and measure is not None:
-        return fit_count_model(panel, measure, id_col=id_col, period_col=period_col)
+    if data is not None and outcome is not None:
+        return fit_count_model(data, outcome, unit=unit, time=time)
     raise ParameterError("audit_claim needs the population: population=CountModel(...) or a "
-                         "dict of mean, dispersion, stability, or panel= and measure= to fit it.")
+                         "dict of mean, dispersion, stability, or data= and outcome= to fit it.")
 
 
 def _verdict(r: AuditResult) -> str:

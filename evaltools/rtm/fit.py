@@ -12,15 +12,16 @@ from .counts import CountModel
 __all__ = ["fit_count_model"]
 
 
-def fit_count_model(panel: pd.DataFrame, measure: str, *, id_col: str = "person_id",
-                    period_col: str = "rel_period") -> CountModel:
+def fit_count_model(data: pd.DataFrame, outcome: str, *, unit: str = "person_id",
+                    time: str = "rel_period") -> CountModel:
     """Estimate a :class:`CountModel` by the method of moments.
 
     With ``m`` the mean count per person-period, ``v`` the variance across people within a
     period (averaged over periods) and ``c`` the covariance between a person's counts in
     adjacent periods (averaged over pairs): dispersion ``k = m^2 / (v - m)`` and stability
     ``rho = c / (v - m)`` (the correlation of the underlying rates), clipped to [0, 1].
-    Needs a balanced panel of two or more periods (e.g. annual counts per person).
+    Needs a balanced panel of two or more periods (e.g. annual counts per person): ``data``
+    has one row per ``unit`` (person) and ``time`` (period), with the count in ``outcome``.
 
     Examples
     --------
@@ -29,25 +30,25 @@ def fit_count_model(panel: pd.DataFrame, measure: str, *, id_col: str = "person_
     >>> counts = truth.simulate(50_000, periods=3, random_state=0)
     >>> panel = pd.DataFrame({"person_id": np.repeat(np.arange(50_000), 3),
     ...                       "period": np.tile([0, 1, 2], 50_000), "y": counts.ravel()})
-    >>> fit = et.rtm.fit_count_model(panel, "y", period_col="period")
+    >>> fit = et.rtm.fit_count_model(panel, "y", time="period")
     >>> round(fit.stability, 1)
     0.6
     """
-    wide = person_period_table(panel, measure, id_col, period_col, counts=True)
+    wide = person_period_table(data, outcome, unit, time, counts=True)
     if wide.shape[1] < 2:
-        raise SchemaError(f"fit_count_model needs at least two periods in '{period_col}'; "
+        raise SchemaError(f"fit_count_model needs at least two periods in '{time}'; "
                           f"found {wide.shape[1]}. Fix: pass a panel of several periods.")
     incomplete = wide.isna().any(axis=1)
     if incomplete.any():
         raise SchemaError(f"The panel is unbalanced: {int(incomplete.sum())} person(s) lack some "
-                          f"periods, e.g. {id_col} {list(wide.index[incomplete][:5])}. Fix: give "
+                          f"periods, e.g. {unit} {list(wide.index[incomplete][:5])}. Fix: give "
                           "every person every period (zeros for no events).")
     y = wide.to_numpy(float)
     mean = y.mean()
     variance = y.var(axis=0, ddof=1).mean()
     excess = variance - mean
     if excess <= 0:
-        raise SchemaError(f"The counts of '{measure}' are not over-dispersed (variance "
+        raise SchemaError(f"The counts of '{outcome}' are not over-dispersed (variance "
                           f"{variance:.4g} <= mean {mean:.4g}), so people's rates do not "
                           "differ and there is no regression to the mean to model.")
     covariance = np.mean([np.cov(y[:, t], y[:, t + 1])[0, 1] for t in range(y.shape[1] - 1)])
@@ -55,23 +56,23 @@ def fit_count_model(panel: pd.DataFrame, measure: str, *, id_col: str = "person_
                       stability=float(np.clip(covariance / excess, 0, 1)))
 
 
-def person_period_table(panel: pd.DataFrame, measure: str, id_col: str, period_col: str, *,
+def person_period_table(data: pd.DataFrame, outcome: str, unit: str, time: str, *,
                         counts: bool = False) -> pd.DataFrame:
-    """Wide table (person x period) of ``measure``, refusing non-finite values, negative
+    """Wide table (person x period) of ``outcome``, refusing non-finite values, negative
     counts and repeated person-periods rather than summing them silently."""
-    check_columns(panel, [id_col, period_col, measure], "panel")
-    check_finite(panel, [measure], "panel", id_col=id_col,
+    check_columns(data, [unit, time, outcome], "data")
+    check_finite(data, [outcome], "data", id_col=unit,
                  fix="fill missing counts with 0 where the person had no events, or drop "
                      "the person")
-    if counts and (panel[measure] < 0).any():
-        bad = panel[measure] < 0
-        raise SchemaError(f"Column '{measure}' of the panel must hold counts (>= 0); "
-                          f"{int(bad.sum())} row(s) are negative, at {id_col} "
-                          f"{examples(panel.loc[bad, id_col])}.")
-    dup = panel.duplicated([id_col, period_col], keep=False)
+    if counts and (data[outcome] < 0).any():
+        bad = data[outcome] < 0
+        raise SchemaError(f"Column '{outcome}' of the data must hold counts (>= 0); "
+                          f"{int(bad.sum())} row(s) are negative, at {unit} "
+                          f"{examples(data.loc[bad, unit])}.")
+    dup = data.duplicated([unit, time], keep=False)
     if dup.any():
-        raise SchemaError(f"The panel has {int(dup.sum())} rows that repeat a ({id_col}, "
-                          f"{period_col}) pair, e.g. {id_col} "
-                          f"{examples(pd.unique(panel.loc[dup, id_col]))}. Fix: keep one row "
+        raise SchemaError(f"The data has {int(dup.sum())} rows that repeat a ({unit}, "
+                          f"{time}) pair, e.g. {unit} "
+                          f"{examples(pd.unique(data.loc[dup, unit]))}. Fix: keep one row "
                           "per person and period (sum the events first).")
-    return panel.pivot(index=id_col, columns=period_col, values=measure)
+    return data.pivot(index=unit, columns=time, values=outcome)

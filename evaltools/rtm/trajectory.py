@@ -21,13 +21,13 @@ __all__ = ["selection_trajectory", "TrajectoryResult"]
 class TrajectoryResult(TableResult):
     """Mean use of a selected cohort and of everyone, period by period."""
 
-    measure: str
+    outcome: str
     select_period: Any
     n_selected: int
     _title = "Selection trajectory"
 
     def _notes(self) -> list[str]:
-        return [f"{self.n_selected} people selected on '{self.measure}' in period "
+        return [f"{self.n_selected} people selected on '{self.outcome}' in period "
                 f"{self.select_period}; 95% intervals are normal-approximation intervals of "
                 "the cohort mean.",
                 "With no intervention, a cohort picked for high use rises to the selection "
@@ -45,28 +45,28 @@ class TrajectoryResult(TableResult):
                 label="everyone")
         ax.axvline(0, color="black", linewidth=0.8)
         ax.set_xlabel("periods relative to the selection period (0 = selected)")
-        ax.set_ylabel(f"mean {self.measure.replace('_', ' ')} per person per period")
+        ax.set_ylabel(f"mean {self.outcome.replace('_', ' ')} per person per period")
         ax.legend()
         return ax
 
 
-def selection_trajectory(panel: pd.DataFrame, *, measure: str, select_period,
+def selection_trajectory(data: pd.DataFrame, *, outcome: str, select_period,
                          threshold: float | None = None, top: float | None = None,
-                         id_col: str = "person_id", period_col: str = "rel_period",
+                         unit: str = "person_id", time: str = "rel_period",
                          before: int = 5, after: int = 5) -> TrajectoryResult:
     """Pick the people who met a rule in one period and follow their mean use.
 
     Parameters
     ----------
-    panel : DataFrame
-        Long table with one row per person and period (``id_col``, ``period_col``,
-        ``measure``); periods are consecutive integers, e.g. calendar years.
+    data : DataFrame
+        Long table (a person-period panel) with one row per person and period (``unit``,
+        ``time``, ``outcome``); periods are consecutive integers, e.g. calendar years.
     select_period
         The period in which the rule is applied.
     threshold : float, optional
-        Select people with ``measure >= threshold`` in ``select_period``.
+        Select people with ``outcome >= threshold`` in ``select_period``.
     top : float, optional
-        Select the highest ``top`` share by ``measure`` (ties broken by person order).
+        Select the highest ``top`` share by ``outcome`` (ties broken by person order).
     before, after : int
         Periods to show either side of the selection period (as far as the panel goes).
 
@@ -77,15 +77,15 @@ def selection_trajectory(panel: pd.DataFrame, *, measure: str, select_period,
     >>> y = model.simulate(5000, periods=5, random_state=1)
     >>> panel = pd.DataFrame({"person_id": np.repeat(np.arange(5000), 5),
     ...                       "year": np.tile(np.arange(5), 5000), "admissions": y.ravel()})
-    >>> traj = et.rtm.selection_trajectory(panel, measure="admissions", select_period=2,
-    ...                                    threshold=3, period_col="year")
+    >>> traj = et.rtm.selection_trajectory(panel, outcome="admissions", select_period=2,
+    ...                                    threshold=3, time="year")
     >>> ax = traj.plot()
     """
     check_number(before, "before", "selection_trajectory", low=0, integer=True)
     check_number(after, "after", "selection_trajectory", low=0, integer=True)
-    wide = person_period_table(panel, measure, id_col, period_col)
+    wide = person_period_table(data, outcome, unit, time)
     if select_period not in wide.columns:
-        raise SchemaError(f"select_period {select_period!r} is not a value of '{period_col}' "
+        raise SchemaError(f"select_period {select_period!r} is not a value of '{time}' "
                           f"(periods run {wide.columns.min()} to {wide.columns.max()}).")
     at_selection = wide[select_period]
     chosen = _choose(at_selection, threshold, top)
@@ -99,7 +99,7 @@ def selection_trajectory(panel: pd.DataFrame, *, measure: str, select_period,
         "cohort_mean": mean.to_numpy(), "ci_low": (mean - 1.96 * se).to_numpy(),
         "ci_high": (mean + 1.96 * se).to_numpy(), "n": n.to_numpy(),
         "population_mean": wide[periods].mean().to_numpy()})
-    return TrajectoryResult(table=table, measure=measure, select_period=select_period,
+    return TrajectoryResult(table=table, outcome=outcome, select_period=select_period,
                             n_selected=int(chosen.sum()),
                             meta=run_meta(dict(threshold=threshold, top=top, before=before,
                                                after=after)))

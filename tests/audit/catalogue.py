@@ -694,9 +694,9 @@ def rtm_cases():
         Case("rtm", "decompose: paired as text", lambda: et.rtm.decompose_change(
             [1.0, 2, 3], [1.0, 2, 1], [2.0, 2, 2], [1.0, 1, 1], paired="no"), ("paired",)),
         Case("rtm", "trajectory: measure typo", lambda: et.rtm.selection_trajectory(
-            _rtm_panel(), measure="emergencyy", select_period=0, threshold=2), ("emergencyy",)),
+            _rtm_panel(), outcome="emergencyy", select_period=0, threshold=2), ("emergencyy",)),
         Case("rtm", "trajectory: select period outside", lambda: et.rtm.selection_trajectory(
-            _rtm_panel(), measure="emergency", select_period=99, threshold=2),
+            _rtm_panel(), outcome="emergency", select_period=99, threshold=2),
             ("select_period",)),
         Case("rtm", "fit: measure with inf", lambda: et.rtm.fit_count_model(
             _set(_rtm_panel(), "emergency", {0: np.inf}), "emergency"), ("emergency",)),

@@ -124,7 +124,7 @@ def _panel():
 
 
 @pytest.mark.parametrize("change,match", [
-    (dict(emergency={0: np.inf}), r"Column 'emergency' of the panel table has 0 missing and 1 "
+    (dict(emergency={0: np.inf}), r"Column 'emergency' of the data table has 0 missing and 1 "
                                   r"infinite value\(s\), at person_id \[0\]"),
     (dict(emergency={3: np.nan}), r"Column 'emergency' .* 1 missing"),
     (dict(emergency={0: -1.0}), r"must hold counts \(>= 0\); 1 row\(s\) are negative"),
@@ -142,8 +142,8 @@ def test_fit_count_model_bad_input(change, match):
 def test_trajectory_refuses_duplicates_and_infinite_thresholds():
     panel = _panel()
     with pytest.raises(ParameterError, match=r"'threshold' parameter of selection_trajectory"):
-        et.rtm.selection_trajectory(panel, measure="emergency", select_period=1,
+        et.rtm.selection_trajectory(panel, outcome="emergency", select_period=1,
                                     threshold=np.inf)
     panel.loc[1, "rel_period"] = 0
     with pytest.raises(SchemaError, match=r"repeat a \(person_id, rel_period\) pair"):
-        et.rtm.selection_trajectory(panel, measure="emergency", select_period=1, threshold=2)
+        et.rtm.selection_trajectory(panel, outcome="emergency", select_period=1, threshold=2)

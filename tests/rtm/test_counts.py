@@ -53,7 +53,7 @@ def test_fit_recovers_parameters():
     y = truth.simulate(200_000, periods=3, random_state=4)
     panel = pd.DataFrame({"person_id": np.repeat(np.arange(len(y)), 3),
                           "year": np.tile([0, 1, 2], len(y)), "n": y.ravel()})
-    fit = et.rtm.fit_count_model(panel, "n", period_col="year")
+    fit = et.rtm.fit_count_model(panel, "n", time="year")
     assert fit.mean == pytest.approx(0.4, rel=0.05)
     assert fit.dispersion == pytest.approx(0.8, rel=0.05)
     assert fit.stability == pytest.approx(0.6, rel=0.05)

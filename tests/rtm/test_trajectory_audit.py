@@ -19,7 +19,7 @@ def annual_panel():
 
 def test_trajectory_on_synthetic_data_rises_and_falls(annual_panel):
     """People with 2+ emergency admissions in year 2 (2006/07): their use peaks then falls."""
-    traj = et.rtm.selection_trajectory(annual_panel, measure="emergency_admissions",
+    traj = et.rtm.selection_trajectory(annual_panel, outcome="emergency_admissions",
                                        select_period=2, threshold=2, before=2, after=2)
     t = traj.summary().set_index("relative_period")
     assert t.loc[0, "cohort_mean"] > t.loc[-1, "cohort_mean"] > t.loc[-2, "cohort_mean"]
@@ -39,8 +39,8 @@ def test_trajectory_matches_the_count_model():
     y = model.simulate(100_000, periods=2, random_state=9)
     panel = pd.DataFrame({"person_id": np.repeat(np.arange(len(y)), 2),
                           "period": np.tile([0, 1], len(y)), "y": y.ravel()})
-    traj = et.rtm.selection_trajectory(panel, measure="y", select_period=0, top=0.1,
-                                       period_col="period")
+    traj = et.rtm.selection_trajectory(panel, outcome="y", select_period=0, top=0.1,
+                                       time="period")
     t = traj.summary().set_index("relative_period")
     est = et.rtm.expected_rtm_counts(model, top=0.1)
     se = (t.loc[1, "ci_high"] - t.loc[1, "cohort_mean"]) / 1.96
@@ -110,8 +110,8 @@ def test_audit_interval_matches_simulated_cohorts():
 
 
 def test_audit_fits_the_population_from_a_panel(annual_panel):
-    res = et.rtm.audit_claim(before=3.0, after=1.5, n=100, top=0.02, panel=annual_panel,
-                             measure="emergency_admissions", random_state=0)
+    res = et.rtm.audit_claim(before=3.0, after=1.5, n=100, top=0.02, data=annual_panel,
+                             outcome="emergency_admissions", random_state=0)
     assert 0 < res.model.stability < 1
 
 
@@ -125,7 +125,7 @@ def test_bad_input():
         et.rtm.audit_claim(before=2.0, after=1.0, n=10, threshold=2)
     with pytest.raises(ParameterError, match="Nobody meets the rule"):
         panel = pd.DataFrame({"person_id": [1, 2], "rel_period": [0, 0], "y": [0, 1]})
-        et.rtm.selection_trajectory(panel, measure="y", select_period=0, threshold=5)
+        et.rtm.selection_trajectory(panel, outcome="y", select_period=0, threshold=5)
     with pytest.raises(EvaltoolsInputError, match="same people"):
         et.rtm.decompose_change([1, 2], [1], [1], [1])
 
