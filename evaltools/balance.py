@@ -26,6 +26,7 @@ from .validation import (
     check_finite,
     check_option,
     check_treatment,
+    check_unique_index,
     check_weights,
 )
 
@@ -141,6 +142,7 @@ def balance_table(data: pd.DataFrame, treatment: str = TREATED, covariates=None,
             raise ParameterError("The 'covariates' parameter of balance_table must be a "
                                  "non-empty list of columns or a formula. Got None instead.")
         design(data, covariates, func="balance_table")  # columns present, values finite
+    check_unique_index(data, "data")
     t = check_treatment(data, treatment, "data").to_numpy() == 1
     w_after = _weights(data, weights)
     x, kinds = _expand(data, covariates)
