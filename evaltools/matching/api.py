@@ -9,6 +9,7 @@ import pandas as pd
 
 from .._shared import run_meta
 from ..exceptions import EvaltoolsWarning, ParameterError
+from ..validation import examples
 from . import distance as dist
 from .checks import check_match_options, check_names, prepare, warn_few_controls
 from .covariates import TREATED, design, dropped_note, model_design, resolve_treatment
@@ -151,6 +152,11 @@ def _distance(data, treatment, covariates, distance, outcome, mahvars, supplied)
             raise ParameterError("distance='prognostic' needs outcome= (a count or numeric "
                                  "column to model on the controls).")
         y = data[outcome].to_numpy(dtype=float)
+        if (y[~t] < 0).any():
+            raise ParameterError(
+                f"distance='prognostic' fits a Poisson model of '{outcome}', which needs counts "
+                f"(>= 0); {int((y[~t] < 0).sum())} control(s) have negative values, at row "
+                f"index {examples(data.index[~t & (y < 0)])}. Fix: pass a count outcome.")
         return dist.prognostic_score(x, ~t, y), coords, dropped
     p, linear, _ = dist.fit_logistic(x, t, func="match")
     return (p if distance == "ps" else linear), coords, dropped

@@ -152,3 +152,10 @@ def test_supplied_distance_must_be_finite(df):
     with pytest.raises(ParameterError, match=r"'distance' parameter of match has 1 missing and 1 "
                                              r"infinite value\(s\), at positions \[5, 7\]"):
         et.match(df, "treated", ["x"], distance=d)
+
+
+def test_prognostic_distance_needs_counts(df):
+    df["y"] = df["x"]
+    with pytest.raises(ParameterError, match=r"distance='prognostic' fits a Poisson model of "
+                                             r"'y', which needs counts"):
+        et.match(df, "treated", ["z"], distance="prognostic", outcome="y")
