@@ -66,3 +66,17 @@ def test_longest_lead_by_hand(mpdta):
 def test_varying_base_leaves_out_the_first_period(mpdta):
     res = et.did.att_gt(mpdta, **ARGS)
     assert 2003 not in set(res.summary()["time"])
+
+
+@pytest.mark.parametrize("base_period", ["varying", "universal"])
+def test_time_varying_covariates_from_the_earlier_period(base_period):
+    """R's did takes each cell's covariates from the earlier of its two periods: moderndid
+    reference on a panel whose covariate drifts over time (make_moderndid_reference.py)."""
+    data = pd.read_csv(REF / "sim_time_varying.csv")
+    ref = pd.read_csv(REF / "moderndid_time_varying.csv").query("base_period == @base_period")
+    res = et.did.att_gt(data, outcome="y", time="period", unit="id", cohort="g",
+                        covariates="~ x", base_period=base_period)
+    ours = res.summary().set_index(["group", "time"]).loc[
+        list(zip(ref["group"], ref["time"], strict=True))]
+    np.testing.assert_allclose(ours["att"], ref["att"], atol=1e-8)
+    np.testing.assert_allclose(ours["se"], ref["se"], rtol=1e-6)
