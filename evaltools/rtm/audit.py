@@ -15,6 +15,7 @@ from ..exceptions import DataWarning, ParameterError
 from ..validation import check_bool, check_number
 from .counts import CountModel, expected_rtm_counts
 from .fit import fit_count_model
+from .results import draw_estimates, percentile_tidy
 from .simulate import MAX_COHORT, simulate_cohort_ratios
 
 __all__ = ["audit_claim", "AuditResult"]
@@ -32,7 +33,24 @@ class AuditResult(ResultMixin):
     model: CountModel
     verdict: str
     meta: dict[str, Any] = field(default_factory=dict)
+    ratios: np.ndarray | None = field(default=None, repr=False)
     _title = "Regression-to-the-mean audit of a before-and-after claim"
+
+    def _falls(self) -> np.ndarray:
+        falls = self.claimed_before * (1 - self.ratios)
+        return np.column_stack([falls, falls / self.claimed_fall])
+
+    def _estimates(self) -> pd.DataFrame:
+        """The fall regression to the mean alone produces, and its share of the claimed
+        fall, with standard errors from the simulated cohorts."""
+        draws = np.full((1, 2), np.nan) if self.ratios is None else self._falls()
+        return draw_estimates(["fall from RTM alone", "share of claimed fall explained by RTM"],
+                              [self.rtm_fall, self.share_explained], draws, self.n)
+
+    def tidy(self, level: float = 0.95) -> pd.DataFrame:
+        """Both estimates with percentile intervals of the simulated cohorts."""
+        out = super().tidy(level)
+        return out if self.ratios is None else percentile_tidy(out, self._falls(), level)
 
     @property
     def claimed_fall(self) -> float:
@@ -139,6 +157,7 @@ def audit_claim(before: float, after: float, n: int, *, threshold: float | None 
     rtm_after = before * ratio
     result = AuditResult(claimed_before=before, claimed_after=after, n=int(n),
                          rtm_after=rtm_after, rtm_interval=interval, model=model, verdict="",
+                         ratios=sims,
                          meta=run_meta(dict(threshold=threshold, top=top, n_sim=n_sim),
                                        random_state=random_state))
     result.verdict = _verdict(result)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -12,15 +12,31 @@ from tqdm.auto import tqdm
 from .._shared import TableResult, run_meta
 from ..exceptions import EvaltoolsInputError
 from ..validation import check_bool, check_number, examples
+from .results import draw_estimates, percentile_tidy
 
 __all__ = ["decompose_change", "decompose_with_model", "DecompositionResult"]
 
 
 @dataclass(repr=False)
 class DecompositionResult(TableResult):
-    """Components of the treated cohort's before-and-after change, with bootstrap intervals."""
+    """Components of the treated cohort's before-and-after change, with bootstrap intervals.
 
+    ``tidy(level)`` gives each component with its bootstrap standard error and percentile
+    interval.
+    """
+
+    draws: np.ndarray | None = field(default=None, repr=False)
+    n: int | None = None
     _title = "Decomposition of a before-and-after change"
+
+    def _estimates(self) -> pd.DataFrame:
+        draws = (np.full((1, len(self.table)), np.nan) if self.draws is None else self.draws)
+        return draw_estimates(self.table.index, self.table["estimate"], draws,
+                              np.nan if self.n is None else self.n)
+
+    def tidy(self, level: float = 0.95) -> pd.DataFrame:
+        out = super().tidy(level)
+        return out if self.draws is None else percentile_tidy(out, self.draws, level)
 
     def _notes(self) -> list[str]:
         return ["naive change = regression to the mean + secular trend + intervention. The "
@@ -118,8 +134,9 @@ def decompose_change(treated_before, treated_after, control_before, control_afte
              "controls' change (RTM + trend)", "intervention (naive - controls)"]
     table = pd.DataFrame({"estimate": _components(treated, control, population),
                           "ci_low": low, "ci_high": high}, index=names)
-    return DecompositionResult(table=table, meta=run_meta(dict(n_boot=n_boot, paired=paired),
-                                                          random_state=random_state))
+    return DecompositionResult(table=table, draws=draws, n=len(treated),
+                               meta=run_meta(dict(n_boot=n_boot, paired=paired),
+                                             random_state=random_state))
 
 
 def decompose_with_model(treated_before, treated_after, *, model, threshold=None, top=None,
@@ -173,6 +190,6 @@ def decompose_with_model(treated_before, treated_after, *, model, threshold=None
              "secular trend", "intervention (naive - RTM - trend)"]
     table = pd.DataFrame({"estimate": components(everyone, pop_all), "ci_low": low,
                           "ci_high": high}, index=names)
-    return DecompositionResult(table=table, meta=run_meta(dict(
+    return DecompositionResult(table=table, draws=draws, n=len(treated), meta=run_meta(dict(
         n_boot=n_boot, threshold=threshold, top=top, model=str(model)),
         random_state=random_state))

@@ -10,7 +10,31 @@ import pandas as pd
 
 from .._shared import ResultMixin
 
-__all__ = ["RTMEstimate"]
+__all__ = ["RTMEstimate", "draw_estimates", "percentile_tidy"]
+
+
+def draw_estimates(terms, estimates, draws, n) -> pd.DataFrame:
+    """``_estimates()`` rows whose standard errors are the SDs of simulated or bootstrap
+    draws (one column of ``draws`` per term; NaN where a term has no draws)."""
+    draws = np.asarray(draws, float)
+    se = np.full(draws.shape[1], np.nan)
+    known = (~np.isnan(draws)).sum(axis=0) > 1  # components never drawn have no SE
+    se[known] = np.nanstd(draws[:, known], axis=0, ddof=1)
+    return pd.DataFrame({"term": list(terms), "estimate": np.asarray(estimates, float),
+                         "std_error": se, "n": n})
+
+
+def percentile_tidy(tidy: pd.DataFrame, draws, level: float) -> pd.DataFrame:
+    """Replace the normal-theory limits of ``tidy`` by percentiles of the draws, as the
+    result's own summary does (bootstrap and simulation intervals)."""
+    draws = np.asarray(draws, float)
+    tail = (1 - level) / 2
+    known = ~np.isnan(draws).all(axis=0)
+    out = tidy.copy()
+    if known.any():
+        limits = np.nanquantile(draws[:, known], [tail, 1 - tail], axis=0)
+        out.loc[known, "conf_low"], out.loc[known, "conf_high"] = limits[0], limits[1]
+    return out
 
 ASSUMPTION = ("Assumes no intervention and a stable population: the measure's distribution "
               "and its period-to-period correlation are the same at both occasions.")
@@ -60,18 +84,15 @@ class RTMEstimate(ResultMixin):
             "ci_low": self.ci_low, "ci_high": self.ci_high}}, dtype=float)
 
     def _estimates(self) -> pd.DataFrame:
-        se = float(np.std(self.draws, ddof=1)) if self.draws is not None else np.nan
         n = self.inputs.get("n")
-        return pd.DataFrame({"term": ["expected change"], "estimate": [float(self.change)],
-                             "std_error": [se], "n": [np.nan if n is None else n]})
+        draws = np.full((1, 1), np.nan) if self.draws is None else self.draws[:, None]
+        return draw_estimates(["expected change"], [self.change], draws,
+                              np.nan if n is None else n)
 
     def tidy(self, level: float = 0.95) -> pd.DataFrame:
         """The expected change with its simulation interval (percentiles of the draws)."""
         out = super().tidy(level)
-        if self.draws is not None:
-            tail = (1 - level) / 2
-            out[["conf_low", "conf_high"]] = np.quantile(self.draws, [tail, 1 - tail])
-        return out
+        return out if self.draws is None else percentile_tidy(out, self.draws[:, None], level)
 
     def _notes(self) -> list[str]:
         return [f"Model: {self.model}; inputs {self.inputs}.", ASSUMPTION]

@@ -26,6 +26,12 @@ class TrajectoryResult(TableResult):
     n_selected: int
     _title = "Selection trajectory"
 
+    def _estimates(self) -> pd.DataFrame:
+        t = self.table
+        return pd.DataFrame({"term": [f"relative period {p}" for p in t["relative_period"]],
+                             "estimate": t["cohort_mean"], "std_error": t["std_error"],
+                             "n": t["n"]})
+
     def _notes(self) -> list[str]:
         return [f"{self.n_selected} people selected on '{self.outcome}' in period "
                 f"{self.select_period}; 95% intervals are normal-approximation intervals of "
@@ -96,7 +102,8 @@ def selection_trajectory(data: pd.DataFrame, *, outcome: str, select_period,
     mean, se = cohort.mean(), cohort.std(ddof=1) / np.sqrt(n)
     table = pd.DataFrame({
         "period": periods, "relative_period": [p - select_period for p in periods],
-        "cohort_mean": mean.to_numpy(), "ci_low": (mean - 1.96 * se).to_numpy(),
+        "cohort_mean": mean.to_numpy(), "std_error": se.to_numpy(),
+        "ci_low": (mean - 1.96 * se).to_numpy(),
         "ci_high": (mean + 1.96 * se).to_numpy(), "n": n.to_numpy(),
         "population_mean": wide[periods].mean().to_numpy()})
     return TrajectoryResult(table=table, outcome=outcome, select_period=select_period,

@@ -146,3 +146,41 @@ def test_model_based_decomposition_finds_no_effect_where_there_is_none():
     assert s.loc["intervention (naive - RTM - trend)", "estimate"] == pytest.approx(0, abs=0.08)
     lo, hi = s.loc["intervention (naive - RTM - trend)", ["ci_low", "ci_high"]]
     assert lo < 0 < hi
+
+
+def test_rtm_results_tidy_match_their_summaries():
+    """tidy() of audits, decompositions and trajectories gives the same 95% limits as their
+    summaries (percentiles of the simulated or bootstrap draws; normal for trajectories)."""
+    res = et.rtm.audit_claim(before=2.9, after=1.54, n=500, threshold=2,
+                             population={"mean": 0.3, "dispersion": 0.5, "stability": 0.5},
+                             random_state=1, progress=False)
+    t = res.tidy().set_index("term")
+    assert t.loc["fall from RTM alone", "estimate"] == pytest.approx(res.rtm_fall)
+    assert (t.loc["fall from RTM alone", "conf_low"],
+            t.loc["fall from RTM alone", "conf_high"]) == pytest.approx(res.rtm_interval)
+    share = res.summary().loc["share of claimed fall explained by RTM"]
+    assert t.loc["share of claimed fall explained by RTM", ["conf_low", "conf_high"]].tolist() \
+        == pytest.approx([share["ci_low"], share["ci_high"]])
+    assert t["std_error"].gt(0).all() and (t["n"] == 500).all()
+
+    rng = np.random.default_rng(0)
+    dec = et.rtm.decompose_change(rng.poisson(2, 300), rng.poisson(1, 300), rng.poisson(2, 300),
+                                  rng.poisson(1, 300), n_boot=199, random_state=0,
+                                  progress=False)
+    t = dec.tidy().set_index("term")
+    s = dec.summary()
+    assert t["conf_low"].tolist() == pytest.approx(s["ci_low"].tolist(), nan_ok=True)
+    assert np.isnan(t.loc["secular trend", "std_error"])  # no population given
+    assert dec.conf_int(0.5).loc["naive change (treated)", "upper"] < s.loc[
+        "naive change (treated)", "ci_high"]
+
+    model = et.rtm.CountModel(mean=0.3, dispersion=0.5, stability=0.6)
+    y = model.simulate(4000, periods=3, random_state=1)
+    panel = pd.DataFrame({"person_id": np.repeat(np.arange(4000), 3),
+                          "year": np.tile(np.arange(3), 4000), "y": y.ravel()})
+    traj = et.rtm.selection_trajectory(panel, outcome="y", select_period=1, threshold=2,
+                                       time="year")
+    t, s = traj.tidy(), traj.summary()
+    assert t["conf_low"].to_numpy() == pytest.approx(s["ci_low"].to_numpy(), rel=1e-3)
+    assert t["term"].tolist() == ["relative period -1", "relative period 0",
+                                  "relative period 1"]
