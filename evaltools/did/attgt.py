@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..exceptions import ParameterError
 from ..validation import check_bool, check_number, check_option
 from .attgt_data import prepare_panel
 from .bootstrap import BOOT_WEIGHTS, new_seed
@@ -81,6 +82,10 @@ def att_gt(data: pd.DataFrame, *, outcome: str, unit: str, time: str, cohort: st
     check_number(min_cell, "min_cell", "att_gt", low=1, integer=True)
     check_bool(bootstrap, "bootstrap", "att_gt")
     check_bool(allow_unbalanced_panel, "allow_unbalanced_panel", "att_gt")
+    if cluster is not None and not isinstance(cluster, str):
+        raise ParameterError("The 'cluster' parameter of att_gt must be one column name (R "
+                             "did's clustervars beyond the unit) or None. Got "
+                             f"{cluster!r} instead.")
     seed = new_seed(random_state) if bootstrap else None
     panel = prepare_panel(data, outcome=outcome, unit=unit, time=time, cohort=cohort,
                           covariates=covariates, cluster=cluster, anticipation=anticipation,

@@ -150,6 +150,8 @@ def test_cluster_bad_input(mpdta):
         et.did.att_gt(missing, **ARGS, cluster="c")
     with pytest.raises(SchemaError, match=r"no column \['nope'\].*given as outcome, unit"):
         et.did.att_gt(mpdta, **ARGS, cluster="nope")
+    with pytest.raises(ParameterError, match="'cluster' parameter of att_gt must be one column"):
+        et.did.att_gt(mpdta, **ARGS, cluster=["block", "countyreal"])
     with pytest.raises(ParameterError, match="'boot_weights' parameter of att_gt"):
         et.did.att_gt(mpdta, **ARGS, bootstrap=True, boot_weights="normal")
     with pytest.raises(ParameterError, match="'bootstrap' parameter of att_gt must be True"):
