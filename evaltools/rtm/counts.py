@@ -101,6 +101,14 @@ class CountModel:
         return rng.poisson(mu * (shared[:, None] + own))
 
 
+def check_model(model, func: str) -> None:
+    """Refuse anything but a :class:`CountModel` where one is expected."""
+    if not isinstance(model, CountModel):
+        raise ParameterError(f"The 'model' parameter of {func} must be a CountModel (mean, "
+                             "dispersion, stability), e.g. from fit_count_model. Got "
+                             f"{type(model).__name__} instead.")
+
+
 def selection_weights(model: CountModel, y: np.ndarray, *, threshold=None, top=None):
     """Share of people with each count ``y`` who are selected by the rule."""
     if (threshold is None) == (top is None):
@@ -143,6 +151,7 @@ def expected_rtm_counts(model: CountModel, *, threshold: float | None = None,
     >>> round(est.selected_mean, 3), round(est.expected_after, 3)
     (2.48, 0.709)
     """
+    check_model(model, "expected_rtm_counts")
     y = model.support()
     weights = selection_weights(model, y, threshold=threshold, top=top)
     mass = model.pmf(y) * weights

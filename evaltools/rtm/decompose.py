@@ -161,8 +161,9 @@ def decompose_with_model(treated_before, treated_after, *, model, threshold=None
     >>> bool(abs(res.summary().loc["intervention (naive - RTM - trend)", "estimate"]) < 0.15)
     True
     """
-    from .counts import expected_rtm_counts
+    from .counts import check_model, expected_rtm_counts
 
+    check_model(model, "decompose_with_model")
     check_number(n_boot, "n_boot", "decompose_with_model", low=1, high=1_000_000, integer=True)
     progress = check_bool(progress, "progress", "decompose_with_model")
     treated = _arrays("treated", treated_before, treated_after)

@@ -147,3 +147,11 @@ def test_trajectory_refuses_duplicates_and_infinite_thresholds():
     panel.loc[1, "rel_period"] = 0
     with pytest.raises(SchemaError, match=r"repeat a \(person_id, rel_period\) pair"):
         et.rtm.selection_trajectory(panel, outcome="emergency", select_period=1, threshold=2)
+
+
+def test_count_functions_refuse_a_model_that_is_not_a_count_model():
+    with pytest.raises(ParameterError, match=r"'model' parameter of expected_rtm_counts must "
+                                             r"be a CountModel .* Got dict"):
+        et.rtm.expected_rtm_counts(POP, threshold=2)
+    with pytest.raises(ParameterError, match=r"'model' parameter of decompose_with_model"):
+        et.rtm.decompose_with_model([2.0, 3.0], [1.0, 1.0], model=POP, threshold=2)
