@@ -34,10 +34,10 @@ _SE_WORDS = {
     "cluster": "clustered on matched sets (sandwich::vcovCL, as MatchIt's vignettes)",
     "robust": "heteroskedasticity-robust, weights treated as known (HC1 for linear, HC0 "
               "for count models)",
-    "m-estimation": "robust, adjusted for estimation of the propensity score (M-estimation: "
+    "m-estimation": "robust, adjusted for estimation of the weights (M-estimation: "
                     "WeightIt's vcov = 'asympt', HC0)",
-    "bootstrap": "bootstrap (matched sets or units resampled; weights re-estimated in each "
-                 "draw for IPW)",
+    "bootstrap": "bootstrap (matched sets or units resampled; IPW and entropy-balancing "
+                 "weights re-estimated in each draw)",
 }
 
 
@@ -116,10 +116,10 @@ def _resolve_se(se, s, model, cluster) -> str:
     if se == "m-estimation" and not usable:
         why = ("model='negbin' (its dispersion is not part of the stacked equations)"
                if s.propensity is not None else "the weights do not come from "
-               "et.weighting.ipw without trimming")
-        raise ParameterError(f"se='m-estimation' of estimate_att needs inverse-probability "
-                             f"weights with their propensity model, but {why}. Fix: use "
-                             "se='robust' or se='bootstrap'.")
+               "et.weighting.ipw (untrimmed) or et.weighting.entropy_balance")
+        raise ParameterError(f"se='m-estimation' of estimate_att needs estimated weights "
+                             f"with their model, but {why}. Fix: use se='robust' or "
+                             "se='bootstrap'.")
     if se == "cluster" and not s.cluster:
         col = "subclass" if s.source == "match" else cluster
         present = col in s.data.columns
@@ -154,11 +154,12 @@ def estimate_att(m_or_data, outcome: str, *, model: str = "difference",
         Person-time column (e.g. years alive and registered in follow-up).
     se : {"cluster", "robust", "m-estimation", "bootstrap"}, optional
         Default: ``"m-estimation"`` for a WeightResult from :func:`evaltools.weighting.ipw`
-        (the propensity model's estimating equations stacked with the outcome model's, as
-        WeightIt's ``glm_weightit(vcov = "asympt")``), ``"cluster"`` on matched sets when
-        there are any, else ``"robust"`` (weights treated as known). ``"bootstrap"``
-        resamples matched sets (or units) ``n_boot`` times (default 999), re-estimating IPW
-        weights in each draw.
+        or :func:`~evaltools.weighting.entropy_balance` (the weight model's estimating
+        equations stacked with the outcome model's, as WeightIt's
+        ``glm_weightit(vcov = "asympt")``), ``"cluster"`` on matched sets when there are
+        any, else ``"robust"`` (weights treated as known). ``"bootstrap"`` resamples
+        matched sets (or units) ``n_boot`` times (default 999), re-estimating weights in
+        each draw.
     treatment, weights, cluster : str
         Column names, for a DataFrame (a result knows its own).
     missing : {"error", "drop"}

@@ -94,8 +94,9 @@ def mestimation_se(z, d, outcome, s, fit, model, exposure, groups) -> float:
     """Standard error of the treatment coefficient from the stacked M-estimator."""
     p = s.propensity
     t = d[s.treatment].to_numpy(float)
-    pi = t.mean() if p["stabilize"] else None
-    w = ipw_weights(p["x"] @ p["coef"], t, p["estimand"], pi)[0]
+    entropy = p["kind"] == "entropy"
+    pi = t.mean() if p["stabilize"] or entropy else None
+    w = ipw_weights(p["x"] @ p["coef"], t, p["estimand"], None if entropy else pi)[0]
     if not np.allclose(w, d[s.weights].to_numpy(float), rtol=1e-6, atol=1e-12):
         raise ParameterError("The weights no longer match their propensity model (were they "
                              "changed after et.weighting.ipw?). Fix: use se='robust' or "
@@ -107,17 +108,28 @@ def mestimation_se(z, d, outcome, s, fit, model, exposure, groups) -> float:
     vcov = stacked_sandwich(p["x"], t, p["coef"], z.to_numpy(float), y,
                             fit.params.to_numpy(float), estimand=p["estimand"], pi=pi,
                             family="poisson" if model == "poisson" else "gaussian",
-                            offset=offset, observed=observed, cluster=groups)
+                            offset=offset, observed=observed, cluster=groups,
+                            weight_model=p["kind"])
     j = list(z.columns).index(s.treatment)
     return float(np.sqrt(vcov[j, j]))
+
+
+def _reweight(p, x, t):
+    """The weights re-estimated on a bootstrap sample (same model, same options)."""
+    from .matching.distance import fit_logistic
+    from .weighting import entropy_weights
+
+    if p["kind"] == "entropy":
+        return entropy_weights(x[:, 1:], t == 1, p["tol"])[0]
+    coef = fit_logistic(pd.DataFrame(x[:, 1:]), t == 1)[2]
+    return ipw_weights(x @ coef, t, p["estimand"], t.mean() if p["stabilize"] else None)[0]
 
 
 def bootstrap_se(z, d, outcome, s, model, exposure, groups, n_boot, random_state,
                  progress) -> float:
     """SD of the treatment coefficient over resampled matched sets (or units); IPW weights
-    are re-estimated in each draw, as WeightIt's ``vcov = "BS"``."""
-    from .matching.distance import fit_logistic
-
+    and entropy-balancing weights are re-estimated in each draw, as WeightIt's
+    ``vcov = "BS"``."""
     y, w_all, offset = _arrays(z, d, outcome, s, exposure)
     units = groups if groups is not None else np.arange(len(d))
     order = np.argsort(units, kind="stable")
@@ -135,10 +147,7 @@ def bootstrap_se(z, d, outcome, s, model, exposure, groups, n_boot, random_state
                 warnings.simplefilter("ignore")
                 w = w_all[rows]
                 if p is not None:
-                    t = t_all[rows]
-                    coef = fit_logistic(pd.DataFrame(p["x"][rows, 1:]), t == 1)[2]
-                    w = ipw_weights(p["x"][rows] @ coef, t, p["estimand"],
-                                    t.mean() if p["stabilize"] else None)[0]
+                    w = _reweight(p, p["x"][rows], t_all[rows])
                 keep = observed[rows]
                 fit = _fit_arrays(zv[rows][keep], y[rows][keep], w[keep], model,
                                   None if offset is None else offset[rows][keep], None,

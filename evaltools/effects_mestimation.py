@@ -11,7 +11,10 @@ clusters and is scaled by G / (G - 1), as ``sandwich::vcovCL``).
 For unit i with treatment t, propensity covariates x (with intercept), outcome y and
 outcome design z (intercept, treatment, covariates) the equations are
 
-- propensity score: ``(t - p) x`` with ``p = expit(x'gamma)``;
+- propensity score: ``(t - p) x`` with ``p = expit(x'gamma)``; or, for entropy balancing
+  (ATT), ``(t (1 - pi) / pi - (1 - t) exp(x'gamma)) x`` with the marginal probability
+  ``pi``: the control weights ``exp(x'gamma)`` sum to the number of controls and
+  reproduce the treated means (the dual solution is this root);
 - (stabilised ATE only) the marginal probability: ``t - pi``;
 - outcome: ``w(gamma, pi) (y - mu(z'beta)) z`` with ``mu`` the identity (linear models)
   or ``exp`` with an offset (Poisson models), ATT weights ``t + (1 - t) p / (1 - p)``,
@@ -58,15 +61,35 @@ def _outer_sum(scale, a, b):
     return np.einsum("...n,...ni,...nj->...ij", scale, a, b)
 
 
+def _weight_model(kind, x, t, eta, pi):
+    """Estimating functions of the weight model and their Jacobian blocks:
+    ``(psi, d psi / d gamma', d psi / d pi or None)``."""
+    if kind == "logistic":
+        p = expit(eta)
+        return (t - p)[..., None] * x, -_outer_sum(p * (1 - p), x, x), None
+    # Entropy balancing for the ATT, as a just-identified moment condition: control weights
+    # exp(x'gamma) (x with intercept) reproduce (1 - pi) / pi times the treated sums, i.e.
+    # they sum to the number of controls and match the treated means.
+    pi = np.asarray(pi)[..., None]
+    odds = np.exp(eta)
+    psi = (t * (1 - pi) / pi - (1 - t) * odds)[..., None] * x
+    d_pi = np.einsum("...n,...nk->...k", -t / pi**2, x)
+    return psi, -_outer_sum((1 - t) * odds, x, x), d_pi
+
+
 def stacked_sandwich(x, t, gamma, z, y, beta, *, estimand: str = "ATT", pi=None,
-                     family: str = "gaussian", offset=None, observed=None, cluster=None):
+                     family: str = "gaussian", offset=None, observed=None, cluster=None,
+                     weight_model: str = "logistic"):
     """Covariance of the outcome coefficients ``beta`` from the stacked M-estimator.
 
-    Parameters are the propensity design ``x`` (n x k, with intercept) and coefficients
-    ``gamma``; the 0/1 treatment ``t``; the outcome design ``z`` (n x m), outcome ``y`` and
-    coefficients ``beta``; ``pi`` the marginal treatment probability for stabilised ATE
-    weights (else None); ``observed`` marks units whose outcome enters (all by default);
-    ``cluster`` integer cluster codes (no batch dimension).
+    Parameters are the weight model's design ``x`` (n x k, with intercept) and
+    coefficients ``gamma`` (a logistic propensity model, or with
+    ``weight_model="entropy"`` the entropy-balancing tilt ``exp(x'gamma)`` of the controls,
+    ATT only); the 0/1 treatment ``t``; the outcome design ``z`` (n x m), outcome ``y`` and
+    coefficients ``beta``; ``pi`` the marginal treatment probability, a parameter of
+    stabilised ATE weights and of entropy balancing (else None); ``observed`` marks units
+    whose outcome enters (all by default); ``cluster`` integer cluster codes (no batch
+    dimension).
 
     >>> rng = np.random.default_rng(0)
     >>> x = np.column_stack([np.ones(200), rng.normal(size=200)])
@@ -80,27 +103,32 @@ def stacked_sandwich(x, t, gamma, z, y, beta, *, estimand: str = "ATT", pi=None,
     (2, 2)
     """
     eta = np.einsum("...nk,...k->...n", x, gamma)
-    p = expit(eta)
-    w, c_gamma, c_pi = ipw_weights(eta, t, estimand, pi)
+    entropy = weight_model == "entropy"
+    w, c_gamma, c_pi = ipw_weights(eta, t, "ATT" if entropy else estimand,
+                                   None if entropy else pi)
     lin = np.einsum("...nm,...m->...n", z, beta) + (0 if offset is None else offset)
     mu, dmu = (np.exp(lin), np.exp(lin)) if family == "poisson" else (lin, np.ones_like(lin))
     o = np.ones_like(y) if observed is None else observed.astype(float)
     r = np.where(o > 0, y - mu, 0.0)
     n, k, m = x.shape[-2], x.shape[-1], z.shape[-1]
-    stab = c_pi is not None
-    psi = [(t - p)[..., None] * x]
+    stab = pi is not None
+    psi_w, jac_ww, jac_wpi = _weight_model(weight_model, x, t, eta, pi)
+    psi = [psi_w]
     if stab:
         psi.append((t - np.asarray(pi)[..., None])[..., None])
     psi.append((o * w * r)[..., None] * z)
     psi = np.concatenate(psi, axis=-1)
     size = k + stab + m
     jac = np.zeros((*x.shape[:-2], size, size))
-    jac[..., :k, :k] = -_outer_sum(p * (1 - p), x, x)
+    jac[..., :k, :k] = jac_ww
     b0 = k + stab
     jac[..., b0:, :k] = _outer_sum(o * r * c_gamma, z, x)
     if stab:
         jac[..., k, k] = -n
-        jac[..., b0:, k] = np.einsum("...n,...nm->...m", o * r * c_pi, z)
+        if jac_wpi is not None:
+            jac[..., :k, k] = jac_wpi
+        if c_pi is not None:
+            jac[..., b0:, k] = np.einsum("...n,...nm->...m", o * r * c_pi, z)
     jac[..., b0:, b0:] = -_outer_sum(o * w * dmu, z, z)
     meat = _meat(psi, cluster)
     bread = np.linalg.inv(jac)

@@ -16,9 +16,16 @@ from .exceptions import ConvergenceWarning, ParameterError
 from .matching.covariates import TREATED, dropped_note, model_design, resolve_treatment
 from .matching.distance import fit_logistic
 from .matching.results import effective_sample_size
-from .validation import check_bool, check_number, check_option, check_treatment, check_unique_index
+from .validation import (
+    check_bool,
+    check_number,
+    check_option,
+    check_treatment,
+    check_unique_index,
+    drop_redundant,
+)
 
-__all__ = ["ipw", "entropy_balance", "WeightResult"]
+__all__ = ["ipw", "entropy_balance", "entropy_weights", "WeightResult"]
 
 
 @dataclass(repr=False)
@@ -38,8 +45,8 @@ class WeightResult(ResultMixin):
     method: str
     meta: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
-    #: The propensity model behind IPW weights (design with intercept, coefficients,
-    #: options), used for M-estimation standard errors; None for other methods.
+    #: The model behind the weights (kind "logistic" or "entropy", design with intercept,
+    #: coefficients, options), for M-estimation standard errors; None after trimming.
     propensity: dict[str, Any] | None = None
     _title = "Weighting"
 
@@ -118,7 +125,7 @@ def ipw(data: pd.DataFrame, treatment: str = TREATED, covariates: list[str] | st
         for group in (t, ~t):
             w[group] = np.minimum(w[group], np.quantile(w[group], trim))
     propensity = None if trim is not None else dict(
-        x=np.column_stack([np.ones(len(x)), x.to_numpy(dtype=float)]),
+        kind="logistic", x=np.column_stack([np.ones(len(x)), x.to_numpy(dtype=float)]),
         terms=["(Intercept)", *map(str, x.columns)], coef=coef, estimand=estimand,
         stabilize=bool(stabilize and estimand == "ATE"))
     return WeightResult(data=data, treatment=treatment, covariates=covariates,
@@ -137,8 +144,10 @@ def entropy_balance(data: pd.DataFrame, treatment: str = TREATED,
     Control weights as close as possible to uniform (minimum Kullback-Leibler divergence)
     such that the weighted control means of the covariates (and, with ``moments=2``, of
     their squares) equal the treated means exactly. ``covariates`` is a list of columns or
-    a formula; constant or collinear terms are dropped with a note. Solved through the convex dual with
-    Newton's method (scipy). Treated units keep weight 1; controls sum to their number.
+    a formula; constant or collinear terms are dropped with a note. Solved through the
+    convex dual with Newton's method (scipy). Treated units keep weight 1; controls sum to
+    their number. The result carries the solution, so :func:`evaltools.estimate_att` can
+    account for the estimated weights (M-estimation, as WeightIt's ``method = "ebal"``).
 
     Examples
     --------
@@ -153,35 +162,60 @@ def entropy_balance(data: pd.DataFrame, treatment: str = TREATED,
     check_option(moments, "moments", "entropy_balance", [1, 2])
     check_number(tol, "tol", "entropy_balance", low=0, closed="neither")
     treatment, t, x, dropped = _inputs(data, treatment, covariates, "entropy_balance")
-    x = x.to_numpy(dtype=float)
     if moments == 2:
-        x = np.column_stack([x, x**2])
+        squares = (x**2).set_axis([f"({c})^2" for c in x.columns], axis=1)
+        # A 0/1 covariate's square is itself: balancing it twice adds nothing.
+        x = drop_redundant(pd.concat([x, squares], axis=1), warn=False)[0]
+    w, coef, iterations, gap = entropy_weights(x.to_numpy(dtype=float), t, tol)
+    if gap > 1e-6:
+        warnings.warn("Entropy balancing did not reach exact balance: the treated means may "
+                      "lie outside what the controls can reproduce (poor overlap).",
+                      ConvergenceWarning, stacklevel=2)
+    propensity = dict(kind="entropy", x=np.column_stack([np.ones(len(x)), x.to_numpy(float)]),
+                      terms=["(Intercept)", *map(str, x.columns)], coef=coef, estimand="ATT",
+                      stabilize=False, tol=tol)
+    return WeightResult(data=data, treatment=treatment, covariates=covariates,
+                        weights=pd.Series(w, index=data.index), estimand="ATT",
+                        method="entropy balancing", notes=dropped_note(dropped, "covariate"),
+                        propensity=propensity,
+                        meta=run_meta(dict(moments=moments, iterations=iterations,
+                                           dropped_covariates=dropped or None)))
+
+
+def entropy_weights(x: np.ndarray, t: np.ndarray, tol: float = 1e-8
+                    ) -> tuple[np.ndarray, np.ndarray, int, float]:
+    """Entropy-balancing ATT weights for design ``x`` (no intercept) and 0/1 ``t``.
+
+    Returns the weights (treated 1, controls ``exp(gamma_0 + x'gamma)`` summing to the
+    number of controls), the coefficients ``gamma`` (intercept first, on the scale of
+    ``x``), the solver's iterations and the largest remaining imbalance (standardised).
+
+    >>> x = np.array([[1.0], [2.0], [3.0], [2.5]])
+    >>> w, coef, _, gap = entropy_weights(x, np.array([False, True, False, True]))
+    >>> round(float(np.average(x[[0, 2], 0], weights=w[[0, 2]])), 6), gap < 1e-6
+    (2.25, True)
+    """
+    t = np.asarray(t, bool)
     # Centre on the treated means and scale, so the dual is well conditioned.
-    z = (x - x[t].mean(axis=0)) / x.std(axis=0)
-    zc = z[~t]
+    sd = x.std(axis=0)
+    zc = ((x - x[t].mean(axis=0)) / sd)[~t]
 
     def dual(lam):
         a = zc @ lam
         shift = a.max()
         e = np.exp(a - shift)
-        value = np.log(e.sum()) + shift
         q = e / e.sum()
         grad = zc.T @ q
         hess = (zc * q[:, None]).T @ zc - np.outer(grad, grad)
-        return value, grad, hess
+        return np.log(e.sum()) + shift, grad, hess
 
-    res = optimize.minimize(lambda lam: dual(lam)[0], np.zeros(z.shape[1]),
+    res = optimize.minimize(lambda lam: dual(lam)[0], np.zeros(zc.shape[1]),
                             jac=lambda lam: dual(lam)[1], hess=lambda lam: dual(lam)[2],
                             method="trust-exact", options={"gtol": tol})
-    q = np.exp(zc @ res.x - (zc @ res.x).max())
-    w = np.ones(len(data))
-    w[~t] = q / q.sum() * (~t).sum()
-    if np.abs(dual(res.x)[1]).max() > 1e-6:
-        warnings.warn("Entropy balancing did not reach exact balance: the treated means may "
-                      "lie outside what the controls can reproduce (poor overlap).",
-                      ConvergenceWarning, stacklevel=2)
-    return WeightResult(data=data, treatment=treatment, covariates=covariates,
-                        weights=pd.Series(w, index=data.index), estimand="ATT",
-                        method="entropy balancing", notes=dropped_note(dropped, "covariate"),
-                        meta=run_meta(dict(moments=moments, iterations=int(res.nit),
-                                           dropped_covariates=dropped or None)))
+    slope = res.x / sd
+    linear = x[~t] @ slope
+    intercept = np.log((~t).sum()) - (np.log(np.exp(linear - linear.max()).sum())
+                                       + linear.max())
+    w = np.ones(len(x))
+    w[~t] = np.exp(intercept + linear)
+    return w, np.r_[intercept, slope], int(res.nit), float(np.abs(dual(res.x)[1]).max())

@@ -108,8 +108,7 @@ def test_negative_counts_and_non_unique_index(matched):
     ({"n_boot": 5, "se": "bootstrap"}, r"'n_boot' parameter of estimate_att must be an int "
                                        r"in \[10, inf\)"),
     ({"random_state": -1}, r"'random_state' parameter of estimate_att"),
-    ({"se": "m-estimation"}, r"se='m-estimation' of estimate_att needs inverse-probability "
-                             r"weights"),
+    ({"se": "m-estimation"}, r"se='m-estimation' of estimate_att needs estimated weights"),
 ])
 def test_options(matched, kwargs, message):
     with pytest.raises(ParameterError, match=message):

@@ -50,6 +50,7 @@ def test_adjusted_estimates_cover_the_benchmark(nsw_cps, method):
         else:
             w = (et.weighting.ipw(nsw_cps, "treat", COVARIATES) if method == "ipw"
                  else et.weighting.entropy_balance(nsw_cps, "treat", COVARIATES))
-            res = et.estimate_att(w.weighted_data, "re78", treatment="treat", se="robust")
+            res = et.estimate_att(w, "re78")  # SE accounts for the estimated weights
+            assert res.se_type == "m-estimation"
     assert res.ci_low < 1794 < res.ci_high
     assert res.estimate > 0  # far from the naive -8,498

@@ -1,6 +1,7 @@
 """Standard errors that account for estimated inverse-probability weights (M-estimation).
 
-Three independent checks of ``estimate_att(ipw_result, ...)``'s default standard error:
+Three independent checks of ``estimate_att(weight_result, ...)``'s default standard error
+(inverse-probability weights; entropy balancing is checked by 2):
 
 1. R's WeightIt, as documented: its README fits ``weightit(treat ~ age + educ + nodegree +
    married + race + re74 + re75, data = lalonde, method = "glm", estimand = "ATT")`` and
@@ -56,19 +57,25 @@ def data():
     return df
 
 
-def _psi(theta, x, t, z, y, *, estimand, stab, poisson, offset):
-    """The stacked estimating functions, one row per unit, written from their definitions."""
+def _psi(theta, x, t, z, y, *, estimand, stab, poisson, offset, entropy=False):
+    """The stacked estimating functions, one row per unit, written from their definitions:
+    a logistic propensity model, or entropy balancing's moment conditions (control weights
+    sum to the number of controls and reproduce the treated means), then the outcome."""
     k, m = x.shape[1], z.shape[1]
     gamma, beta = theta[:k], theta[-m:]
     p = 1 / (1 + np.exp(-(x @ gamma)))
-    if estimand == "ATT":
+    if entropy:
+        w = np.where(t == 1, 1.0, np.exp(x @ gamma))
+        n_t, n_c = theta[k], 1 - theta[k]
+        first = (t * n_c / n_t - (1 - t) * w)[:, None] * x
+    elif estimand == "ATT":
         w = t + (1 - t) * p / (1 - p)
     else:
         w = t / p + (1 - t) / (1 - p)
         if stab:
             w = w * np.where(t == 1, theta[k], 1 - theta[k])
     mu = np.exp(z @ beta + offset) if poisson else z @ beta
-    parts = [(t - p)[:, None] * x]
+    parts = [first if entropy else (t - p)[:, None] * x]
     if stab:
         parts.append((t - theta[k])[:, None])
     parts.append((w * (y - mu))[:, None] * z)
@@ -105,14 +112,19 @@ CASES = {
     "ATT poisson": dict(estimand="ATT", model="poisson", covariates=["x"], exposure="years"),
     "ATT clustered": dict(estimand="ATT", model="regression", covariates=["x"],
                           cluster="site"),
+    "entropy difference": dict(entropy=True, model="difference", covariates=None),
+    "entropy regression": dict(entropy=True, model="regression", covariates=["x"]),
+    "entropy poisson": dict(entropy=True, model="poisson", covariates=None, exposure="years"),
 }
 
 
 @pytest.mark.parametrize("case", CASES)
 def test_analytic_sandwich_equals_numerical_sandwich(data, case):
     spec = dict(CASES[case])
-    w = et.weighting.ipw(data, "treated", ["x", "z"], estimand=spec.pop("estimand"),
-                         stabilize=spec.pop("stabilize", False))
+    entropy = spec.pop("entropy", False)
+    w = (et.weighting.entropy_balance(data, "treated", ["x", "z"]) if entropy else
+         et.weighting.ipw(data, "treated", ["x", "z"], estimand=spec.pop("estimand"),
+                          stabilize=spec.pop("stabilize", False)))
     cluster = spec.pop("cluster", None)
     res = et.estimate_att(w, "visits" if spec["model"] == "poisson" else "y", cluster=cluster,
                           **spec)
@@ -122,12 +134,13 @@ def test_analytic_sandwich_equals_numerical_sandwich(data, case):
     cols = spec["covariates"] or []
     z = np.column_stack([np.ones(len(data)), t, data[cols].to_numpy(float)])
     beta = res.model.params[["const", "treated", *cols]].to_numpy()
-    stab = w.propensity["stabilize"]
+    stab = w.propensity["stabilize"] or entropy
     theta = np.r_[w.propensity["coef"], [t.mean()] if stab else [], beta]
     poisson = spec["model"] == "poisson"
     y = data["visits" if poisson else "y"].to_numpy(float)
     offset = np.log(data.years.to_numpy()) if poisson else 0.0
-    args = (x, t, z, y, dict(estimand=w.estimand, stab=stab, poisson=poisson, offset=offset))
+    args = (x, t, z, y, dict(estimand=w.estimand, stab=stab, poisson=poisson, offset=offset,
+                             entropy=entropy))
     numeric = _numerical_se(theta, args, None if cluster is None else data[cluster].to_numpy(),
                             x.shape[1] + stab + 1)
     ours = res.log_se if poisson else res.se
@@ -203,15 +216,29 @@ def test_bootstrap_reestimates_the_weights(data):
     assert boot.se == pytest.approx(et.estimate_att(w, "y").se, rel=0.2)  # MC error ~5%
 
 
-def test_trimmed_or_entropy_weights_use_robust_errors(data):
+def test_entropy_balancing_solution_is_the_root_of_its_equations(data):
+    """The stored coefficients reproduce the weights, which sum to the number of controls
+    and match the treated means (so the M-estimator is evaluated at its root)."""
+    eb = et.weighting.entropy_balance(data, "treated", ["x", "z"])
+    t = data.treated.to_numpy() == 1
+    x = eb.propensity["x"]
+    np.testing.assert_allclose(np.exp(x[~t] @ eb.propensity["coef"]), eb.weights[~t],
+                               rtol=1e-10)
+    np.testing.assert_allclose(eb.weights[~t] @ x[~t] / (~t).sum(), x[t].mean(axis=0),
+                               atol=1e-7)
+    res = et.estimate_att(eb, "y")
+    assert res.se_type == "m-estimation"
+    boot = et.estimate_att(eb, "y", se="bootstrap", n_boot=200, random_state=3,
+                           progress=False)
+    assert boot.se == pytest.approx(res.se, rel=0.2)  # 200 draws: MC error of the SE ~5%
+
+
+def test_trimmed_weights_use_robust_errors(data):
     trimmed = et.weighting.ipw(data, "treated", ["x", "z"], trim=0.95)
     assert et.estimate_att(trimmed, "y").se_type == "robust"
     with pytest.raises(ParameterError, match=r"se='m-estimation' of estimate_att needs "
-                                             r"inverse-probability weights with their "
-                                             r"propensity model"):
+                                             r"estimated weights with their model"):
         et.estimate_att(trimmed, "y", se="m-estimation")
-    eb = et.weighting.entropy_balance(data, "treated", ["x", "z"])
-    assert et.estimate_att(eb, "y").se_type == "robust"
     w = et.weighting.ipw(data, "treated", ["x", "z"])
     w.weights.iloc[0] *= 2
     with pytest.raises(ParameterError, match="weights no longer match their propensity model"):
