@@ -163,7 +163,9 @@ def test_unbalanced_panel_option(mpdta, result):
     holes = mpdta.sample(frac=0.9, random_state=3)
     with pytest.warns(et.exceptions.EvaltoolsWarning):
         balanced = et.did.att_gt(holes, **ARGS, est_method="reg")
-    unbalanced = et.did.att_gt(holes, **ARGS, est_method="reg", allow_unbalanced_panel=True)
+    with pytest.warns(et.exceptions.ExclusionWarning, match="never observed before"):
+        unbalanced = et.did.att_gt(holes, **ARGS, est_method="reg",
+                                   allow_unbalanced_panel=True)
     # Each comparison uses the units observed in both of its periods: check one by hand.
     wide = holes.pivot(index="countyreal", columns="year", values="lemp")
     g = holes.drop_duplicates("countyreal").set_index("countyreal")["first.treat"]
