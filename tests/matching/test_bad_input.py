@@ -159,3 +159,9 @@ def test_prognostic_distance_needs_counts(df):
     with pytest.raises(ParameterError, match=r"distance='prognostic' fits a Poisson model of "
                                              r"'y', which needs counts"):
         et.match(df, "treated", ["z"], distance="prognostic", outcome="y")
+
+
+def test_options_a_method_ignores_are_named(df):
+    with pytest.warns(DataWarning, match=r"method='exact' forms subclasses: caliper, ratio and "
+                                         r"replace are ignored"):
+        et.match(df, "treated", ["site"], method="exact", caliper=0.2)
