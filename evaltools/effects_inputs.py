@@ -135,7 +135,7 @@ def read_sample(m_or_data, outcome, *, treatment, weights, cluster, covariates, 
 
 
 def _check_values(s: Sample, outcome, exposure, model) -> None:
-    d = s.data
+    d = s.data if s.observed is None else s.data[s.observed]
     negative = d[s.weights] < 0
     if negative.any():
         raise EvaltoolsInputError(

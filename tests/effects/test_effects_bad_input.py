@@ -152,3 +152,11 @@ def test_weighting_bad_input(df):
                                                  r"complete separation: covariate\(s\) "
                                                  r"\['perfect'\]"):
         et.weighting.ipw(df, "treated", ["perfect"])
+
+
+def test_ipw_poisson_with_a_missing_exposure_dropped(df):
+    df.loc[[2, 6], "years"] = np.nan
+    w = et.weighting.ipw(df, "treated", ["x"])
+    with pytest.warns(ExclusionWarning, match=r"left out 2 row\(s\).*\{'years': 2\}"):
+        res = et.estimate_att(w, "visits", model="poisson", exposure="years", missing="drop")
+    assert res.se_type == "m-estimation" and np.isfinite(res.log_se)
