@@ -6,8 +6,10 @@ hidden cell, the smallest other non-zero cell (a zero protects nothing: it is kn
 the smallest possible value). Then, before anything is returned, every pattern is audited
 by linear programming: for each hidden cell, the smallest and largest values consistent
 with the published cells and the exact row, column and grand totals are found, and the
-range must be wider than ``threshold``. Where it is not, a further cell is hidden and the
-audit repeated; a table that cannot be protected raises :class:`DisclosureError`. Rounding
+range must be wider than ``threshold`` (for patterns of more than ``EXACT_AUDIT_LIMIT``
+cells, a range already shown by moving counts around a cycle of hidden cells spares that
+cell its linear programmes). Where it is not, a further cell is hidden and the audit
+repeated; a table that cannot be protected raises :class:`DisclosureError`. Rounding
 (e.g. to the nearest 5) is applied to what is published, totals included, as secure
 environments for English health data require. Thresholds differ between data owners, so
 all are options.
@@ -25,7 +27,8 @@ from ._shared import TableResult
 from .exceptions import EvaltoolsInputError, SchemaError
 from .validation import check_bool, check_columns, check_number, examples
 
-__all__ = ["suppress", "SuppressedTable", "DisclosureError", "feasible_intervals"]
+__all__ = ["suppress", "SuppressedTable", "DisclosureError", "feasible_intervals",
+           "cycle_intervals"]
 
 
 class DisclosureError(EvaltoolsInputError):
@@ -36,8 +39,9 @@ class DisclosureError(EvaltoolsInputError):
 class SuppressedTable(TableResult):
     """The publishable table (suppressed cells shown as ``"*"``), the mask of suppressed
     cells, the margins computed from the unrounded counts (then rounded), and ``audit``:
-    for each suppressed cell, the range of values an attacker could deduce from the
-    published cells and exact totals (always wider than the threshold)."""
+    for each suppressed cell, the range of values an attacker cannot rule out from the
+    published cells and exact totals (always wider than the threshold; ``method`` says
+    whether it is the exact range or one a cycle of suppressed cells guarantees)."""
 
     mask: pd.DataFrame
     note: str
@@ -89,11 +93,12 @@ def _constraints(shape: tuple[int, int]) -> list[tuple[int, np.ndarray]]:
     return lines
 
 
-def feasible_intervals(values: np.ndarray, hidden: np.ndarray, *,
-                       lower: int = 0) -> pd.DataFrame:
+def feasible_intervals(values: np.ndarray, hidden: np.ndarray, *, lower: int = 0,
+                       only: np.ndarray | None = None) -> pd.DataFrame:
     """For each hidden cell, the least and greatest value consistent with the published
     cells, the exact row, column and grand totals, and every hidden cell being at least
-    ``lower`` (two linear programmes per cell).
+    ``lower`` (two linear programmes per cell; ``only`` limits them to some hidden cells,
+    a boolean array in the order of ``np.argwhere(hidden)``).
 
     >>> v = np.array([[3, 20], [25, 30]])
     >>> feasible_intervals(v, v < 4, lower=1)[["lower", "upper"]].to_numpy().tolist()
@@ -116,17 +121,18 @@ def feasible_intervals(values: np.ndarray, hidden: np.ndarray, *,
                              "value": values[hidden], "lower": float(lower),
                              "upper": np.inf, "width": np.inf})
     a_eq, b_eq = np.vstack(rows_eq), np.array(rhs)
-    bounds = np.empty((len(cells), 2))
-    for k in range(len(cells)):
+    bounds = np.full((len(cells), 2), np.nan)
+    for k in np.flatnonzero(np.ones(len(cells), bool) if only is None else only):
         goal = np.zeros(len(cells))
         goal[k] = 1.0
         for side, sign in ((0, 1.0), (1, -1.0)):
             res = linprog(sign * goal, A_eq=a_eq, b_eq=b_eq, bounds=(lower, None),
                           method="highs")
             bounds[k, side] = sign * res.fun if res.status == 0 else np.nan
-    return pd.DataFrame({"row": cells[:, 0], "column": cells[:, 1],
-                         "value": values[hidden], "lower": bounds[:, 0],
-                         "upper": bounds[:, 1], "width": bounds[:, 1] - bounds[:, 0]})
+    keep = slice(None) if only is None else only
+    return pd.DataFrame({"row": cells[keep, 0], "column": cells[keep, 1],
+                         "value": values[hidden][keep], "lower": bounds[keep, 0],
+                         "upper": bounds[keep, 1], "width": (bounds[:, 1] - bounds[:, 0])[keep]})
 
 
 def _hide_smallest(values: np.ndarray, hidden: np.ndarray, allowed: np.ndarray) -> bool:
@@ -153,20 +159,82 @@ def _secondary(values: np.ndarray, hidden: np.ndarray) -> np.ndarray:
     return hidden
 
 
+EXACT_AUDIT_LIMIT = 150
+"""Suppressed cells up to which every feasible range is computed exactly by linear
+programming; above it, a cell whose range a cycle of suppressed cells already shows to be
+wide enough needs no linear programme (the rest still get one)."""
+
+
+def cycle_intervals(values: np.ndarray, hidden: np.ndarray, *, lower: int = 0) -> np.ndarray:
+    """A range each hidden cell can take for certain, found by moving counts around a
+    cycle of hidden cells (x_ij + d, x_ij' - d, x_i'j - d, x_i'j' + d keeps every total);
+    in a one-row or one-column table, between two hidden cells of the line. Returns an
+    array (cells x 2) of lower and upper limits, inside the exact feasible range.
+
+    >>> v = np.array([[3, 12], [25, 18]])
+    >>> cycle_intervals(v, np.ones((2, 2), bool), lower=1).tolist()[0]
+    [1.0, 14.0]
+    """
+    cells = np.argwhere(hidden)
+    slack = np.where(hidden, values - lower, -np.inf).astype(float)
+    out = np.empty((len(cells), 2))
+    n_rows, n_cols = values.shape
+    for k, (i, j) in enumerate(cells):
+        if n_rows == 1 or n_cols == 1:
+            line = slack.ravel().copy()
+            line[i * n_cols + j] = -np.inf  # the cell itself; partners are the others
+            partner = line.max()
+            up, down = (partner, slack[i, j]) if np.isfinite(partner) else (0.0, 0.0)
+        else:
+            # Partners (i', j'): d up needs slack at (i, j') and (i', j); down needs slack at
+            # (i, j) and (i', j'); the best cycle maximises the total range.
+            up_room = np.minimum(slack[i, :][None, :], slack[:, j][:, None])
+            down_room = np.minimum(slack[i, j], slack)
+            ok = np.isfinite(up_room) & np.isfinite(down_room)
+            ok[i, :], ok[:, j] = False, False
+            total = np.where(ok, up_room + down_room, -np.inf)
+            best = np.unravel_index(np.argmax(total), total.shape)
+            up, down = ((up_room[best], down_room[best]) if np.isfinite(total[best])
+                        else (0.0, 0.0))
+        out[k] = values[i, j] - down, values[i, j] + up
+    return out
+
+
+def _audit(values, hidden, lower, threshold) -> pd.DataFrame:
+    """Feasible ranges of the hidden cells: exact (linear programming) for small patterns;
+    for large ones the cycle range where it is already wider than ``threshold``."""
+    cells = np.argwhere(hidden)
+    if len(cells) <= EXACT_AUDIT_LIMIT:
+        return feasible_intervals(values, hidden, lower=lower).assign(
+            method="linear programming")
+    cycle = cycle_intervals(values, hidden, lower=lower)
+    sure = cycle[:, 1] - cycle[:, 0] > threshold
+    audit = pd.DataFrame({"row": cells[:, 0], "column": cells[:, 1],
+                          "value": values[hidden], "lower": cycle[:, 0], "upper": cycle[:, 1],
+                          "width": cycle[:, 1] - cycle[:, 0], "method": "cycle (at least)"})
+    if not sure.all():
+        exact = feasible_intervals(values, hidden, lower=lower, only=~sure)
+        audit.loc[~sure, ["lower", "upper", "width"]] = exact[
+            ["lower", "upper", "width"]].to_numpy()
+        audit.loc[~sure, "method"] = "linear programming"
+    return audit
+
+
 def _protect(values: np.ndarray, hidden: np.ndarray, threshold: int, lower: int,
              index, columns) -> tuple[np.ndarray, pd.DataFrame]:
     """Audit the pattern and hide more cells until every hidden cell's feasible range is
     wider than ``threshold``; raise :class:`DisclosureError` if no pattern does."""
     for _ in range(values.size + 1):
-        audit = feasible_intervals(values, hidden, lower=lower)
+        audit = _audit(values, hidden, lower, threshold)
         weak = audit[~(audit["width"] > threshold)]
         if weak.empty:
             return hidden, audit
-        i, j = int(weak["row"].iloc[0]), int(weak["column"].iloc[0])
-        near = np.zeros_like(hidden)
-        near[i, :], near[:, j] = True, True
-        if not (_hide_smallest(values, hidden, near)
-                or _hide_smallest(values, hidden, np.ones_like(hidden))):
+        added = False
+        for i, j in zip(weak["row"].astype(int), weak["column"].astype(int), strict=True):
+            near = np.zeros_like(hidden)
+            near[i, :], near[:, j] = True, True
+            added |= _hide_smallest(values, hidden, near)
+        if not (added or _hide_smallest(values, hidden, np.ones_like(hidden))):
             break
         hidden = _secondary(values, hidden)
     cells = [(index[int(r)], columns[int(c)]) for r, c in zip(weak["row"], weak["column"],

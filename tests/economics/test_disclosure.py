@@ -188,3 +188,29 @@ def test_audit_reports_each_suppressed_cell_range():
 def test_bad_input(table, kwargs, error, match):
     with pytest.raises(error, match=match):
         S(table, **kwargs)
+
+
+@given(st.integers(1, 5), st.integers(1, 5), st.randoms(use_true_random=False))
+def test_cycle_ranges_lie_inside_the_exact_feasible_ranges(n_rows, n_cols, rnd):
+    """The quick audit of large patterns (moving counts around cycles of suppressed cells)
+    only ever claims ranges an attacker truly cannot rule out."""
+    values = np.array([[rnd.randint(0, 30) for _ in range(n_cols)] for _ in range(n_rows)])
+    hidden = np.array([[rnd.random() < 0.5 for _ in range(n_cols)] for _ in range(n_rows)])
+    if not hidden.any() or values.size == 1:
+        return
+    exact = feasible_intervals(values, hidden, lower=0)
+    cycle = et.disclosure.cycle_intervals(values, hidden, lower=0)
+    assert (cycle[:, 0] >= exact["lower"].to_numpy() - 1e-7).all()
+    assert (cycle[:, 1] <= exact["upper"].to_numpy() + 1e-7).all()
+
+
+def test_large_patterns_use_the_cycle_audit_and_stay_protected(monkeypatch):
+    """With the exact limit at 0 every pattern goes through the quick audit; an independent
+    LP still finds every suppressed cell's range wider than the threshold."""
+    monkeypatch.setattr(et.disclosure, "EXACT_AUDIT_LIMIT", 0)
+    values = np.random.default_rng(4).poisson(9, (8, 6))
+    out = S(pd.DataFrame(values), rounding=None)
+    assert set(out.audit["method"]) <= {"cycle (at least)", "linear programming"}
+    assert "cycle (at least)" in set(out.audit["method"])
+    exact = feasible_intervals(values, out.mask.to_numpy(), lower=1)
+    assert (exact["width"] > 7).all()
