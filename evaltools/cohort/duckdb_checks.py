@@ -141,8 +141,10 @@ def _warn_outliers(con, source: str, n: int, d: str) -> None:
     low, high = np.datetime64(low, "D"), np.datetime64(high, "D")
     limits = outlying_dates(n, low, high)
     bounds = [pd.Timestamp(x).date() for x in limits]
-    n_out, shown = con.execute(
-        f"SELECT count(*), list(DISTINCT CAST(d AS VARCHAR) ORDER BY CAST(d AS VARCHAR))[1:5] "
-        f"FROM (SELECT {d} AS d FROM {source}) WHERE d < ? OR d > ?", bounds).fetchall()[0]
+    n_out, shown, first, last = con.execute(
+        "SELECT count(*) FILTER (WHERE d < ? OR d > ?), (list(DISTINCT CAST(d AS VARCHAR) "
+        "ORDER BY CAST(d AS VARCHAR)) FILTER (WHERE d < ? OR d > ?))[1:5], "
+        "min(d) FILTER (WHERE d >= ? AND d <= ?), max(d) FILTER (WHERE d >= ? AND d <= ?) "
+        f"FROM (SELECT {d} AS d FROM {source})", bounds * 4).fetchall()[0]
     if n_out:
-        span_warning(int(n_out), list(shown), low, high)
+        span_warning(int(n_out), list(shown), first, last)

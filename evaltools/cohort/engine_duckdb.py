@@ -68,8 +68,10 @@ def open_files(con: duckdb.DuckDBPyConnection, path, *, event_date_col: str
     text = str(path)
     try:
         if text.endswith((".csv", ".csv.gz")):
-            relation = con.read_csv(text, date_format="%Y-%m-%d",
-                                    timestamp_format="%Y-%m-%d %H:%M:%S")
+            formats = dict(date_format="%Y-%m-%d", timestamp_format="%Y-%m-%d %H:%M:%S")
+            relation = con.read_csv(text, **formats)
+            if event_date_col in relation.columns:  # read as text, parsed by the ISO rule
+                relation = con.read_csv(text, dtype={event_date_col: "VARCHAR"}, **formats)
         else:
             relation = con.read_parquet(text)
         relation.create_view(SOURCE)

@@ -143,7 +143,7 @@ def _warn_outliers(dates: np.ndarray) -> None:
     out = (dates < limits[0]) | (dates > limits[1])
     if out.any():
         shown = [str(d) for d in np.unique(dates[out])[:5]]
-        span_warning(int(out.sum()), shown, part[lo_k], part[hi_k])
+        span_warning(int(out.sum()), shown, dates[~out].min(), dates[~out].max())
 
 
 def prepare_frame(events: pd.DataFrame, *, person_ids: pd.Series, measures: dict,
@@ -175,6 +175,7 @@ def prepare_frame(events: pd.DataFrame, *, person_ids: pd.Series, measures: dict
     if infer_span:
         _warn_outliers(dates)
     facts = {"n": n, "duplicates": int(dup.sum()) if duplicates == "drop" else 0,
+             "duplicates_found": int(dup.sum()),
              "first": dates.min() if len(dates) else None,
              "last": dates.max() if len(dates) else None, "kinds": kinds}
     return events, facts

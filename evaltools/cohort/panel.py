@@ -10,7 +10,7 @@ from tqdm.auto import tqdm
 
 from .._shared import run_meta
 from ..exceptions import ParameterError, SchemaError
-from ..validation import check_option, examples
+from ..validation import check_columns, check_option, examples
 from . import engine_duckdb, engine_pandas
 from .duckdb_checks import scan_files
 from .events import prepare_frame
@@ -105,6 +105,8 @@ def build_panel(persons: pd.DataFrame, events: pd.DataFrame | str | Path, *,
     check_option(engine, "engine", "build_panel", ["pandas", "duckdb"])
     check_option(unknown_persons, "unknown_persons", "build_panel", ["error", "drop"])
     _check_window(window)
+    check_columns(persons, [id_col, index_col], "persons",
+                  fix="rename your columns or pass id_col= and index_col=")
     per = Period(period)
     death_col = resolve_optional(persons, death_col, "death_date")
     end_col = resolve_optional(persons, end_col, "end_date")

@@ -123,9 +123,12 @@ def check_tables(persons: pd.DataFrame, events: pd.DataFrame, *, measures=None,
                  event_date_col: str = "event_date") -> pd.DataFrame:
     """Check the persons and events tables against the data model and describe them.
 
-    Raises a :class:`~evaltools.exceptions.SchemaError` for the first problem found
-    (naming the column, the rows and the fix); otherwise returns a one-column table of
-    facts worth reading before any analysis.
+    Runs the checks :func:`build_panel` runs (ids of one type in both tables, dates as
+    dates or ISO text, amounts numeric, non-negative and finite where a measure sums
+    them) and raises a :class:`~evaltools.exceptions.SchemaError` for the first problem
+    found (naming the column, the rows and the fix); exact duplicate event rows and event
+    dates far outside the rest are warned about (DataWarning) and counted. Otherwise
+    returns a one-column table of facts worth reading before any analysis.
 
     Examples
     --------
@@ -135,24 +138,27 @@ def check_tables(persons: pd.DataFrame, events: pd.DataFrame, *, measures=None,
     >>> int(facts.loc["persons", "value"])
     230
     """
-    from .measures import STANDARD_MEASURES, check_measures
+    from .events import prepare_frame
+    from .measures import STANDARD_MEASURES
 
     measures = STANDARD_MEASURES if measures is None else measures
     check_columns(persons, [id_col], "persons")
     check_no_missing(persons, [id_col], "persons")
     check_unique(persons, id_col, "persons")
-    check_measures(measures, list(events.columns), set())
-    check_events(events, id_col=id_col, event_date_col=event_date_col,
-                 value_cols={m.value for m in measures.values() if m.value})
-    dates = to_days(events, event_date_col, "events", id_col)
-    known = events[id_col].isin(persons[id_col])
+    check_columns(events, [id_col, event_date_col], "events",
+                  fix="rename your columns or pass id_col= and event_date_col=")
+    checked, found = prepare_frame(events, person_ids=persons[id_col], measures=measures,
+                                   reserved=set(), id_col=id_col, event_date_col=event_date_col,
+                                   duplicates="keep", infer_span=True)
+    known = checked[id_col].isin(persons[id_col])
     facts = {
         "persons": len(persons),
         "events": len(events),
-        "first event date": str(dates.min()) if len(dates) else "-",
-        "last event date": str(dates.max()) if len(dates) else "-",
+        "exact duplicate event rows": found["duplicates_found"],
+        "first event date": str(found["first"]) if len(events) else "-",
+        "last event date": str(found["last"]) if len(events) else "-",
         "events of persons not in the persons table": int((~known).sum()),
-        "persons with no events": int((~persons[id_col].isin(events[id_col])).sum()),
+        "persons with no events": int((~persons[id_col].isin(checked[id_col])).sum()),
     }
     if index_col and index_col in persons.columns:
         index = to_days(persons, index_col, "persons", id_col)
@@ -162,5 +168,6 @@ def check_tables(persons: pd.DataFrame, events: pd.DataFrame, *, measures=None,
             facts["last index date"] = str(index[~np.isnat(index)].max())
     for col in ("death_date", "end_date"):
         if col in persons.columns:
+            to_days(persons, col, "persons", id_col)
             facts[f"persons with a {col}"] = int(persons[col].notna().sum())
     return pd.DataFrame({"value": pd.Series(facts, dtype=object)})
