@@ -178,7 +178,9 @@ def rosenbaum_bounds(m_or_differences, outcome: str | None = None,
     treatment between matched units that hidden bias could create) the p-value of the
     signed-rank statistic lies between the returned lower and upper bounds (large-sample
     normal approximation, ties given average ranks). ``alternative="less"`` tests for a
-    fall (the outcome lower among the treated).
+    fall (the outcome lower among the treated). Follows R's DOS2 ``senWilcox(d, gamma,
+    alternative)``: ``m_or_differences`` is ``d`` and ``gammas`` the ``gamma`` values; the
+    upper bound ``p_upper`` is its ``pval``.
 
     Parameters
     ----------
