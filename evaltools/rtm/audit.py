@@ -14,7 +14,6 @@ from .._shared import ResultMixin, run_meta
 from ..exceptions import DataWarning, ParameterError
 from ..validation import check_bool, check_number
 from .counts import CountModel, expected_rtm_counts
-from .fit import fit_count_model
 from .results import draw_estimates, percentile_tidy
 from .simulate import MAX_COHORT, simulate_cohort_ratios
 
@@ -108,8 +107,6 @@ class AuditResult(ResultMixin):
 
 def audit_claim(before: float, after: float, n: int, *, threshold: float | None = None,
                 top: float | None = None, population: CountModel | dict | None = None,
-                data: pd.DataFrame | None = None, outcome: str | None = None,
-                unit: str = "person_id", time: str = "rel_period",
                 n_sim: int = 2000, random_state: int | None = None,
                 progress: bool = True) -> AuditResult:
     """How much of a claimed before-and-after fall regression to the mean alone explains.
@@ -124,10 +121,8 @@ def audit_claim(before: float, after: float, n: int, *, threshold: float | None 
         How the cohort was picked: at least ``threshold`` events in the before period,
         or the highest ``top`` share of the population.
     population : CountModel or dict, optional
-        The population the cohort was drawn from (mean, dispersion, stability). Or give
-        ``data`` (a person-period panel) and ``outcome`` (its count column; ``unit`` and
-        ``time`` name the person and period columns) to fit it with
-        :func:`fit_count_model`.
+        The population the cohort was drawn from (mean, dispersion, stability); from a
+        person-period panel, ``fit_count_model(data, outcome)`` estimates it.
     n_sim : int
         Simulated cohorts for the interval. Cohorts of up to ``EXACT_LIMIT / n_sim`` people
         are simulated person by person; larger ones draw the cohort's before-counts as one
@@ -148,7 +143,7 @@ def audit_claim(before: float, after: float, n: int, *, threshold: float | None 
     _check_claim(before, after, n)
     check_number(n_sim, "n_sim", "audit_claim", low=100, high=100_000, integer=True)
     progress = check_bool(progress, "progress", "audit_claim")
-    model = _population(population, data, outcome, unit, time)
+    model = _population(population)
     expected = expected_rtm_counts(model, threshold=threshold, top=top)
     ratio = expected.expected_after / expected.selected_mean
     sims = simulate_cohort_ratios(model, int(n), int(n_sim), threshold, top, random_state,
@@ -179,7 +174,7 @@ def _check_claim(before, after, n):
                              "fall to audit; check that before and after are not swapped.")
 
 
-def _population(population, data, outcome, unit, time) -> CountModel:
+def _population(population) -> CountModel:
     if isinstance(population, CountModel):
         return population
     if isinstance(population, dict):
@@ -191,10 +186,9 @@ def _population(population, data, outcome, unit, time) -> CountModel:
                 f", unknown {sorted(set(population) - needed)}. Fix: e.g. population="
                 "{'mean': 0.3, 'dispersion': 0.5, 'stability': 0.5}.")
         return CountModel(**population)
-    if data is not None and outcome is not None:
-        return fit_count_model(data, outcome, unit=unit, time=time)
     raise ParameterError("audit_claim needs the population: population=CountModel(...) or a "
-                         "dict of mean, dispersion, stability, or data= and outcome= to fit it.")
+                         "dict of mean, dispersion, stability; fit_count_model(data, outcome) "
+                         "estimates it from a person-period panel.")
 
 
 def _verdict(r: AuditResult) -> str:

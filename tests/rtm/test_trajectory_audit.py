@@ -11,7 +11,7 @@ from evaltools.exceptions import EvaltoolsInputError, ParameterError
 @pytest.fixture(scope="module")
 def annual_panel():
     """Emergency admissions per person per year (April-March) in the synthetic cohort."""
-    persons, events = et.datasets.popp_synthetic(n_participants=300, n_pool=20000, seed=5)
+    persons, events = et.datasets.popp_synthetic(n_participants=300, n_pool=20000, random_state=5)
     everyone = persons.assign(index_date=pd.Timestamp("2004-04-01"))
     return et.cohort.build_panel(everyone, events, measures=et.cohort.STANDARD_MEASURES,
                                  window=(0, 5), period="year").data
@@ -110,8 +110,9 @@ def test_audit_interval_matches_simulated_cohorts():
 
 
 def test_audit_fits_the_population_from_a_panel(annual_panel):
-    res = et.rtm.audit_claim(before=3.0, after=1.5, n=100, top=0.02, data=annual_panel,
-                             outcome="emergency_admissions", random_state=0)
+    model = et.rtm.fit_count_model(annual_panel, "emergency_admissions")
+    res = et.rtm.audit_claim(before=3.0, after=1.5, n=100, top=0.02, population=model,
+                             random_state=0)
     assert 0 < res.model.stability < 1
 
 
