@@ -94,8 +94,8 @@ class EffectResult(ResultMixin):
     def _notes(self) -> list[str]:
         return [f"Model: {self.method}; standard errors: {_SE_WORDS[self.se_type]}.",
                 *self.notes,
-                "Assumes no unmeasured confounding given the matching covariates (see "
-                "et.sensitivity for how strong a confounder would have to be)."]
+                "Assumes no unmeasured confounding given the matching or weighting covariates "
+                "(see et.sensitivity for how strong a confounder would have to be)."]
 
 
 def _check_options(model, se, missing, progress, n_boot, random_state):
