@@ -26,13 +26,13 @@ import pandas as pd
 DATA = Path(__file__).resolve().parent / "_data"
 
 
-def make_data(n_persons: int, n_events: int, seed: int = 0) -> tuple[Path, Path]:
+def make_data(n_persons: int, n_events: int, random_state: int = 0) -> tuple[Path, Path]:
     persons_path = DATA / f"persons_{n_persons}.parquet"
     events_path = DATA / f"events_{n_persons}_{n_events}.parquet"
     if persons_path.exists() and events_path.exists():
         return persons_path, events_path
     DATA.mkdir(exist_ok=True)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(random_state)
     start = np.datetime64("2004-04-01", "D")
     index = start + rng.integers(730, 1460, n_persons).astype("m8[D]")
     death = np.where(rng.random(n_persons) < 0.1, index + rng.integers(0, 700, n_persons)

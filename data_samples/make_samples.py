@@ -1,4 +1,4 @@
-"""Regenerate the committed POPP-style sample data from its seed.
+"""Regenerate the committed POPP-style sample data from its random_state.
 
     python data_samples/make_samples.py            # rewrite data_samples/popp_*.parquet
     python data_samples/make_samples.py --check    # verify the committed files match

@@ -1,7 +1,7 @@
 """evaltools: judge whether a health, social-care or community programme changed outcomes.
 
 >>> import evaltools as et
->>> persons, events = et.datasets.popp_synthetic(n_participants=50, n_pool=500, seed=1)
+>>> persons, events = et.datasets.popp_synthetic(n_participants=50, n_pool=500, random_state=1)
 """
 
 from __future__ import annotations

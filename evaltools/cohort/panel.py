@@ -95,7 +95,7 @@ def build_panel(persons: pd.DataFrame, events: pd.DataFrame | str | Path, *,
     Examples
     --------
     >>> import evaltools as et
-    >>> persons, events = et.datasets.popp_synthetic(n_participants=30, n_pool=200, seed=1)
+    >>> persons, events = et.datasets.popp_synthetic(n_participants=30, n_pool=200, random_state=1)
     >>> treated = persons[persons.treated == 1]
     >>> panel = et.cohort.build_panel(treated, events, measures=et.cohort.STANDARD_MEASURES,
     ...                               window=(-12, 12), unknown_persons="drop")

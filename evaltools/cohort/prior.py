@@ -42,7 +42,7 @@ def prior_use(persons: pd.DataFrame, events: pd.DataFrame | str | Path, *,
     Examples
     --------
     >>> import evaltools as et
-    >>> persons, events = et.datasets.popp_synthetic(n_participants=30, n_pool=200, seed=1)
+    >>> persons, events = et.datasets.popp_synthetic(n_participants=30, n_pool=200, random_state=1)
     >>> treated = persons[persons.treated == 1]
     >>> prior = et.cohort.prior_use(treated, events, measures=et.cohort.STANDARD_MEASURES)
     >>> list(prior.columns)[:2]
@@ -93,7 +93,7 @@ class SortedEvents:
     Examples
     --------
     >>> import evaltools as et
-    >>> persons, events = et.datasets.popp_synthetic(n_participants=20, n_pool=100, seed=1)
+    >>> persons, events = et.datasets.popp_synthetic(n_participants=20, n_pool=100, random_state=1)
     >>> index = SortedEvents(events, et.cohort.STANDARD_MEASURES)
     >>> prior = index.prior(persons.person_id, np.datetime64("2006-04-01"), months=12)
     >>> len(prior) == len(persons)

@@ -133,7 +133,7 @@ def check_tables(persons: pd.DataFrame, events: pd.DataFrame, *, measures=None,
     Examples
     --------
     >>> import evaltools as et
-    >>> persons, events = et.datasets.popp_synthetic(n_participants=30, n_pool=200, seed=1)
+    >>> persons, events = et.datasets.popp_synthetic(n_participants=30, n_pool=200, random_state=1)
     >>> facts = et.cohort.check_tables(persons, events)
     >>> int(facts.loc["persons", "value"])
     230

@@ -1,7 +1,7 @@
 """Seeded synthetic generators and loaders of the sample data.
 
 >>> import evaltools as et
->>> persons, events = et.datasets.popp_synthetic(n_participants=50, n_pool=500, seed=1)
+>>> persons, events = et.datasets.popp_synthetic(n_participants=50, n_pool=500, random_state=1)
 """
 
 from .area_rollout import area_rollout

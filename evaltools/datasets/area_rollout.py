@@ -22,7 +22,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..exceptions import ParameterError
 from ..validation import check_number
+from ._random import check_random_state
 
 __all__ = ["area_rollout"]
 
@@ -30,7 +32,8 @@ YEARS = np.arange(2004, 2014)
 
 
 def area_rollout(n_areas: int = 150, *, cohorts: dict[int, float] | None = None,
-                 effect_per_year: float = -20.0, seed: int = 0
+                 effect_per_year: float = -20.0,
+                 random_state: int | np.random.Generator | None = 0
                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Synthetic area-by-year panel of emergency bed days with staggered adoption.
 
@@ -44,8 +47,9 @@ def area_rollout(n_areas: int = 150, *, cohorts: dict[int, float] | None = None,
     effect_per_year : float
         Change in bed days per 1,000 people aged 65+ for each year of exposure (negative is
         a fall); doubled in the first wave. ``0`` means no effect.
-    seed : int
-        Seed of the random generator.
+    random_state : int, numpy Generator or None
+        The only source of randomness: the same arguments give the same panel (None draws
+        fresh entropy and is not reproducible).
 
     Returns
     -------
@@ -58,17 +62,19 @@ def area_rollout(n_areas: int = 150, *, cohorts: dict[int, float] | None = None,
     Examples
     --------
     >>> import evaltools as et
-    >>> panel, truth = et.datasets.area_rollout(n_areas=40, seed=1)
+    >>> panel, truth = et.datasets.area_rollout(n_areas=40, random_state=1)
     >>> panel.shape
     (400, 7)
     """
     check_number(n_areas, "n_areas", "area_rollout", low=2, integer=True)
     check_number(effect_per_year, "effect_per_year", "area_rollout")
     cohorts = {2007: 0.2, 2009: 0.25, 2011: 0.25} if cohorts is None else cohorts
-    if sum(cohorts.values()) > 1 or any(s < 0 for s in cohorts.values()):
-        raise ValueError(f"The shares in 'cohorts' must be >= 0 and sum to at most 1. "
-                         f"Got {cohorts!r}.")
-    rng = np.random.default_rng(seed)
+    shares = list(cohorts.values()) if isinstance(cohorts, dict) else [-1]
+    if sum(shares) > 1 or any(not np.isfinite(s) or s < 0 for s in shares):
+        raise ParameterError(f"The 'cohorts' parameter of area_rollout must be a dict of "
+                             f"{{first year: share}} with shares >= 0 that sum to at most 1. "
+                             f"Got {cohorts!r} instead.")
+    rng = check_random_state(random_state, "area_rollout")
     counts = np.floor(np.array(list(cohorts.values())) * n_areas).astype(int)
     first_year = np.r_[np.repeat(list(cohorts), counts), np.zeros(n_areas - counts.sum(), int)]
     first_year = rng.permutation(first_year)

@@ -44,6 +44,7 @@ import pandas as pd
 
 from ..cohort.periods import add_months
 from ..validation import check_number
+from ._random import check_random_state
 
 __all__ = ["popp_synthetic"]
 
@@ -54,9 +55,9 @@ ENROL_MONTHS = 24
 DIAGNOSES = ("diag_chf", "diag_copd", "diag_diabetes", "diag_dementia", "diag_cancer")
 
 
-def popp_synthetic(n_participants: int = 1500, n_pool: int = 30000, effect: float = 0.0,
-                   seed: int = 0, *, selection_share: float = 0.05
-                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def popp_synthetic(n_participants: int = 1500, n_pool: int = 30000, effect: float = 0.0, *,
+                   random_state: int | np.random.Generator | None = 0,
+                   selection_share: float = 0.05) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Synthetic POPP-style persons and hospital events (see the module docstring).
 
     Parameters
@@ -68,8 +69,9 @@ def popp_synthetic(n_participants: int = 1500, n_pool: int = 30000, effect: floa
     effect : float
         Proportional change in participants' emergency admissions and A&E visits after
         enrolment: ``-0.2`` is a 20% fall; ``0`` (default) is no effect. Must be > -1.
-    seed : int
-        Seed of the random generator: the same arguments give the same tables.
+    random_state : int, numpy Generator or None
+        The only source of randomness: the same arguments give the same tables (None
+        draws fresh entropy and is not reproducible).
     selection_share : float
         Share of the intervention-area population that is enrolled; smaller values
         select harder on recent use, so regression to the mean is stronger.
@@ -83,7 +85,7 @@ def popp_synthetic(n_participants: int = 1500, n_pool: int = 30000, effect: floa
     Examples
     --------
     >>> import evaltools as et
-    >>> persons, events = et.datasets.popp_synthetic(n_participants=50, n_pool=500, seed=1)
+    >>> persons, events = et.datasets.popp_synthetic(n_participants=50, n_pool=500, random_state=1)
     >>> int(persons.treated.sum())
     50
     >>> sorted(events.setting.unique())
@@ -94,7 +96,7 @@ def popp_synthetic(n_participants: int = 1500, n_pool: int = 30000, effect: floa
     check_number(effect, "effect", "popp_synthetic", low=-1, closed="neither")
     check_number(selection_share, "selection_share", "popp_synthetic", low=0, high=0.5,
                  closed="right")
-    rng = np.random.default_rng(seed)
+    rng = check_random_state(random_state, "popp_synthetic")
     n_area = int(np.ceil(n_participants / selection_share))
     people = _people(rng, n_area, n_pool)
     records, status = _simulate(rng, people, n_participants, effect)

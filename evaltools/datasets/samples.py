@@ -8,7 +8,7 @@ import pandas as pd
 
 __all__ = ["load_popp_sample", "sample_path", "POPP_SAMPLE"]
 
-POPP_SAMPLE = dict(n_participants=1500, n_pool=30000, effect=0.0, seed=2011)
+POPP_SAMPLE = dict(n_participants=1500, n_pool=30000, effect=0.0, random_state=2011)
 """Arguments of ``popp_synthetic`` that made ``data_samples/popp_*.parquet``."""
 
 

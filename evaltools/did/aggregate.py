@@ -74,7 +74,7 @@ def aggregate(result, kind, *, balance_e=None, min_e=-np.inf, max_e=np.inf) -> A
     """Aggregate an :class:`ATTgtResult` (called by ``ATTgtResult.aggregate``).
 
     >>> import evaltools as et
-    >>> panel, _ = et.datasets.area_rollout(n_areas=60, seed=1)
+    >>> panel, _ = et.datasets.area_rollout(n_areas=60, random_state=1)
     >>> res = et.did.att_gt(panel, outcome="rate_per_1000", unit="area", time="year",
     ...                     cohort="first_year", est_method="reg")
     >>> list(aggregate(res, "dynamic").tidy()["term"])[:2]

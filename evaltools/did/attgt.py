@@ -67,7 +67,7 @@ def att_gt(data: pd.DataFrame, *, outcome: str, unit: str, time: str, cohort: st
     Examples
     --------
     >>> import evaltools as et
-    >>> panel, _ = et.datasets.area_rollout(n_areas=60, seed=1)
+    >>> panel, _ = et.datasets.area_rollout(n_areas=60, random_state=1)
     >>> res = et.did.att_gt(panel, outcome="rate_per_1000", unit="area", time="year",
     ...                     cohort="first_year", est_method="reg")
     >>> res.aggregate("simple").estimate < 0

@@ -134,7 +134,7 @@ def bacon_decomposition(data: pd.DataFrame, *, outcome: str, unit: str, time: st
     Examples
     --------
     >>> import evaltools as et
-    >>> panel, _ = et.datasets.area_rollout(n_areas=40, seed=1)
+    >>> panel, _ = et.datasets.area_rollout(n_areas=40, random_state=1)
     >>> res = et.did.bacon_decomposition(panel, outcome="rate_per_1000", unit="area",
     ...                                  time="year", treatment="treated")
     >>> float(round(res.table.weight.sum(), 6))

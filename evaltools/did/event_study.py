@@ -173,7 +173,7 @@ def event_study(data: pd.DataFrame, *, outcome: str, unit: str, time: str, cohor
     Examples
     --------
     >>> import evaltools as et
-    >>> panel, _ = et.datasets.area_rollout(n_areas=60, seed=1)
+    >>> panel, _ = et.datasets.area_rollout(n_areas=60, random_state=1)
     >>> res = et.did.event_study(panel, outcome="rate_per_1000", unit="area", time="year",
     ...                          cohort="first_year", window=(-4, 3))
     >>> list(res.table.index)

@@ -241,7 +241,7 @@ def twfe(data: pd.DataFrame, *, outcome: str, unit: str, time: str, treatment: s
     Examples
     --------
     >>> import evaltools as et
-    >>> panel, _ = et.datasets.area_rollout(n_areas=40, seed=1)
+    >>> panel, _ = et.datasets.area_rollout(n_areas=40, random_state=1)
     >>> res = et.did.twfe(panel, outcome="rate_per_1000", unit="area", time="year",
     ...                   treatment="treated")
     >>> res.estimate < 0

@@ -83,7 +83,7 @@ def match_risk_set(persons: pd.DataFrame, events: pd.DataFrame, *, covariates: l
     Examples
     --------
     >>> import evaltools as et
-    >>> persons, events = et.datasets.popp_synthetic(n_participants=60, n_pool=2000, seed=1)
+    >>> persons, events = et.datasets.popp_synthetic(n_participants=60, n_pool=2000, random_state=1)
     >>> m = et.matching.match_risk_set(persons, events, covariates=["age", "risk_score"],
     ...                                progress=False, random_state=0)
     >>> int(m.summary().loc["Matched", "Treated"]) > 0

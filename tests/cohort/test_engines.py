@@ -86,7 +86,7 @@ def test_duckdb_reads_files(tmp_path, small_case, suffix):
 
 
 def test_engines_identical_on_sample_cohort():
-    persons, events = et.datasets.popp_synthetic(n_participants=100, n_pool=1000, seed=3)
+    persons, events = et.datasets.popp_synthetic(n_participants=100, n_pool=1000, random_state=3)
     treated = persons[persons.treated == 1]
     kwargs = dict(measures=et.cohort.STANDARD_MEASURES, unknown_persons="drop")
     a = et.cohort.build_panel(treated, events, engine="pandas", **kwargs)

@@ -4,10 +4,11 @@ import numpy as np
 import pytest
 
 import evaltools as et
+from evaltools.exceptions import ParameterError
 
 
 def test_structure_and_truth():
-    panel, truth = et.datasets.area_rollout(n_areas=100, seed=3)
+    panel, truth = et.datasets.area_rollout(n_areas=100, random_state=3)
     assert panel.shape == (1000, 7)
     assert not panel.duplicated(["area", "year"]).any()
     # first_year constant within area; treated switches on at first_year and stays on.
@@ -22,7 +23,7 @@ def test_structure_and_truth():
 
 
 def test_no_effect_gives_an_empty_effect():
-    _, truth = et.datasets.area_rollout(n_areas=50, effect_per_year=0.0, seed=1)
+    _, truth = et.datasets.area_rollout(n_areas=50, effect_per_year=0.0, random_state=1)
     assert (truth.att == 0).all()
 
 
@@ -32,7 +33,7 @@ def test_clean_two_by_two_recovers_the_true_effect():
     Seeded simulation with 2,000 areas; the estimate's standard error is about 5 bed days
     per 1,000 (noise SD 40), so a tolerance of 15 is three standard errors.
     """
-    panel, truth = et.datasets.area_rollout(n_areas=2000, seed=7)
+    panel, truth = et.datasets.area_rollout(n_areas=2000, random_state=7)
     sub = panel[panel.first_year.isin([0, 2011]) & panel.year.isin([2010, 2011])]
     means = sub.pivot_table(index="first_year", columns="year", values="rate_per_1000")
     did = (means.loc[2011, 2011] - means.loc[2011, 2010]) - (means.loc[0, 2011]
@@ -41,8 +42,18 @@ def test_clean_two_by_two_recovers_the_true_effect():
                                 abs=15)
 
 
-def test_same_seed_same_panel():
-    a, _ = et.datasets.area_rollout(n_areas=30, seed=2)
-    b, _ = et.datasets.area_rollout(n_areas=30, seed=2)
+def test_same_random_state_same_panel():
+    a, _ = et.datasets.area_rollout(n_areas=30, random_state=2)
+    b, _ = et.datasets.area_rollout(n_areas=30, random_state=2)
     assert a.equals(b)
     assert np.isfinite(a.rate_per_1000).all()
+
+
+def test_bad_arguments_name_the_parameter():
+    with pytest.raises(ParameterError, match=r"'random_state' parameter of area_rollout"):
+        et.datasets.area_rollout(n_areas=10, random_state=-3)
+    with pytest.raises(ParameterError, match=r"'cohorts' parameter of area_rollout must be a "
+                                             r"dict.*sum to at most 1"):
+        et.datasets.area_rollout(n_areas=10, cohorts={2007: 0.8, 2009: 0.5})
+    with pytest.raises(ParameterError, match=r"'cohorts' parameter"):
+        et.datasets.area_rollout(n_areas=10, cohorts=[2007])

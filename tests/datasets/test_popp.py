@@ -20,17 +20,17 @@ def emergency_rates(persons, events):
             for m in (pre, ~pre)]
 
 
-def test_same_seed_same_tables():
-    a = et.datasets.popp_synthetic(n_participants=40, n_pool=300, seed=5)
-    b = et.datasets.popp_synthetic(n_participants=40, n_pool=300, seed=5)
-    c = et.datasets.popp_synthetic(n_participants=40, n_pool=300, seed=6)
+def test_same_random_state_same_tables():
+    a = et.datasets.popp_synthetic(n_participants=40, n_pool=300, random_state=5)
+    b = et.datasets.popp_synthetic(n_participants=40, n_pool=300, random_state=5)
+    c = et.datasets.popp_synthetic(n_participants=40, n_pool=300, random_state=6)
     for x, y in zip(a, b, strict=True):
         pd.testing.assert_frame_equal(x, y)
     assert not a[1].equals(c[1])
 
 
 def test_tables_follow_the_data_model():
-    persons, events = et.datasets.popp_synthetic(n_participants=60, n_pool=600, seed=2)
+    persons, events = et.datasets.popp_synthetic(n_participants=60, n_pool=600, random_state=2)
     assert persons.person_id.is_unique and len(persons) == 660
     assert persons.treated.sum() == 60
     assert persons.loc[persons.treated == 1, "index_date"].notna().all()
@@ -55,7 +55,7 @@ def test_no_effect_still_shows_a_large_fall():
     Seeded simulation (seed 11, 800 participants): the 12 months after enrolment have at
     least 30% fewer emergency admissions per person-year than the 12 months before.
     """
-    persons, events = et.datasets.popp_synthetic(n_participants=800, n_pool=0, seed=11)
+    persons, events = et.datasets.popp_synthetic(n_participants=800, n_pool=0, random_state=11)
     before, after = emergency_rates(persons, events)
     assert after / before < 0.7
 
@@ -66,14 +66,14 @@ def test_effect_parameter_scales_post_enrolment_admissions():
     Two seeded simulations of 2,000 participants; the ratio's Monte Carlo standard error
     is about 0.03, so the tolerance of 0.1 is over three standard errors.
     """
-    base = et.datasets.popp_synthetic(n_participants=2000, n_pool=0, seed=21)
-    treated = et.datasets.popp_synthetic(n_participants=2000, n_pool=0, effect=-0.4, seed=21)
+    base = et.datasets.popp_synthetic(n_participants=2000, n_pool=0, random_state=21)
+    treated = et.datasets.popp_synthetic(n_participants=2000, n_pool=0, effect=-0.4, random_state=21)
     ratio = emergency_rates(*treated)[1] / emergency_rates(*base)[1]
     assert ratio == pytest.approx(0.6, abs=0.1)
 
 
 def test_pool_differs_from_participants():
-    persons, _ = et.datasets.popp_synthetic(n_participants=300, n_pool=3000, seed=4)
+    persons, _ = et.datasets.popp_synthetic(n_participants=300, n_pool=3000, random_state=4)
     means = persons.groupby("treated")[["age", "risk_score", "imd_quintile"]].mean()
     assert means.loc[1, "age"] > means.loc[0, "age"] + 2
     assert means.loc[1, "risk_score"] > 1.5 * means.loc[0, "risk_score"]
@@ -99,7 +99,7 @@ def test_bad_arguments():
 
 
 def test_sorted_and_typed():
-    persons, events = et.datasets.popp_synthetic(n_participants=20, n_pool=100, seed=8)
+    persons, events = et.datasets.popp_synthetic(n_participants=20, n_pool=100, random_state=8)
     assert persons.person_id.is_monotonic_increasing
     assert np.issubdtype(events.event_date.dtype, np.datetime64)
     assert (events.groupby("person_id").event_date.apply(lambda s: s.is_monotonic_increasing)).all()
@@ -117,3 +117,17 @@ def test_data_dictionary_lists_exactly_the_sample_columns():
                       if c != "column"]
         assert documented == list(table.columns), heading
     assert f"{len(persons):,} rows" in text
+
+
+@pytest.mark.parametrize("bad", [-1, 1.5, "1", True])
+def test_random_state_is_checked(bad):
+    with pytest.raises(ParameterError, match=r"'random_state' parameter of popp_synthetic must "
+                                             r"be an int in \[0, inf\)"):
+        et.datasets.popp_synthetic(n_participants=5, n_pool=5, random_state=bad)
+
+
+def test_random_state_accepts_a_generator():
+    a = et.datasets.popp_synthetic(n_participants=10, n_pool=20,
+                                   random_state=np.random.default_rng(4))
+    b = et.datasets.popp_synthetic(n_participants=10, n_pool=20, random_state=4)
+    pd.testing.assert_frame_equal(a[1], b[1])

@@ -99,7 +99,7 @@ def test_not_yet_treated_and_universal_base(mpdta):
 def test_recovers_a_known_effect_on_simulated_rollout():
     """Seeded area panel (400 areas): the simple aggregation recovers the true effect,
     averaged with the same group-size weights, within three standard errors."""
-    panel, truth = et.datasets.area_rollout(n_areas=400, seed=11)
+    panel, truth = et.datasets.area_rollout(n_areas=400, random_state=11)
     res = et.did.att_gt(panel, outcome="rate_per_1000", time="year", unit="area",
                         cohort="first_year", est_method="reg")
     agg = res.aggregate("simple")

@@ -26,7 +26,7 @@ def test_2x2_poisson_is_the_ratio_of_rate_ratios():
 
 
 def test_twfe_equals_the_weighted_bacon_comparisons():
-    panel, _ = et.datasets.area_rollout(n_areas=120, seed=4)
+    panel, _ = et.datasets.area_rollout(n_areas=120, random_state=4)
     twfe = et.did.twfe(panel, outcome="rate_per_1000", unit="area", time="year",
                        treatment="treated")
     bacon = et.did.bacon_decomposition(panel, outcome="rate_per_1000", unit="area",
@@ -38,7 +38,7 @@ def test_twfe_equals_the_weighted_bacon_comparisons():
 
 
 def test_twfe_matches_statsmodels_dummies():
-    panel, _ = et.datasets.area_rollout(n_areas=30, seed=2)
+    panel, _ = et.datasets.area_rollout(n_areas=30, random_state=2)
     import statsmodels.formula.api as smf
 
     ols = smf.ols("rate_per_1000 ~ treated + C(area) + C(year)", panel).fit()

@@ -12,7 +12,7 @@ TIDY = ["term", "estimate", "std_error", "conf_low", "conf_high", "p_value", "n"
 
 @pytest.fixture(scope="module")
 def rollout():
-    panel, _ = et.datasets.area_rollout(n_areas=40, seed=3)
+    panel, _ = et.datasets.area_rollout(n_areas=40, random_state=3)
     return panel
 
 

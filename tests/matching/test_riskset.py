@@ -46,7 +46,7 @@ def test_hand_case(small):
 
 
 def test_on_synthetic_cohort():
-    persons, events = et.datasets.popp_synthetic(n_participants=150, n_pool=3000, seed=2)
+    persons, events = et.datasets.popp_synthetic(n_participants=150, n_pool=3000, random_state=2)
     m = et.matching.match_risk_set(
         persons, events, covariates=["age", "sex", "imd_quintile", "risk_score"],
         progress=False, random_state=0)
@@ -69,7 +69,7 @@ def test_on_synthetic_cohort():
 
 
 def test_with_replacement_controls_may_recur():
-    persons, events = et.datasets.popp_synthetic(n_participants=100, n_pool=300, seed=3)
+    persons, events = et.datasets.popp_synthetic(n_participants=100, n_pool=300, random_state=3)
     m = et.matching.match_risk_set(persons, events, covariates=["age", "risk_score"],
                                    replace=True, caliper=None, progress=False)
     md = m.matched_data
