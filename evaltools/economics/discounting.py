@@ -82,12 +82,15 @@ def discount_factors(n_years: int, rate: float | str = GREEN_BOOK_RATE) -> np.nd
 
 
 def present_value(flows, rate: float | str = GREEN_BOOK_RATE) -> float:
-    """Present value of yearly flows (the first in year 0, undiscounted).
+    """Present value of yearly flows (the first in year 0, undiscounted), at a fixed rate or
+    a Green Book declining schedule (``"declining"``, ``"declining_health"`` for QALYs).
 
     Examples
     --------
     >>> round(present_value([0] * 10 + [100]), 2)   # GBP 100 in year 10 at 3.5%
     70.89
+    >>> round(present_value([0] * 40 + [100], "declining_health"), 2)
+    56.28
     """
     rate = check_rate(rate, "present_value")
     flows = finite_array(flows, "flows", "present_value")
