@@ -282,3 +282,20 @@ def drop_redundant(x: pd.DataFrame, *, what: str = "covariate", tol: float = 1e-
                       f"own ({reasons}); the result's notes record this.", DataWarning,
                       stacklevel=3)
     return x.iloc[:, kept], dropped
+
+
+def check_random_state(value: Any, func: str) -> Any:
+    """Check a ``random_state``: None, a non-negative int, or a numpy Generator/SeedSequence.
+
+    >>> check_random_state(3, "audit_claim")
+    3
+    """
+    if value is None or isinstance(value, (np.random.Generator, np.random.SeedSequence)):
+        return value
+    ok = (isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+          and value >= 0)
+    if not ok:
+        raise ParameterError(
+            f"The 'random_state' parameter of {func} must be None, a non-negative int or a "
+            f"numpy Generator. Got {value!r} instead.")
+    return value
