@@ -113,3 +113,16 @@ def test_tidy_and_conf_int_use_normal_and_log_scales():
         warnings.simplefilter("error")
         with pytest.raises(ParameterError, match="'level' parameter of tidy"):
             _Two().tidy(95)
+
+
+class _Large(ResultMixin):
+    def _estimates(self):
+        return pd.DataFrame({"term": ["earnings"], "estimate": [12_000.0],
+                             "std_error": [800.0], "n": [400]})
+
+
+def test_tidy_of_large_differences_is_quiet():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        t = _Large().tidy()
+    assert t.loc[0, "conf_low"] == pytest.approx(12_000 - stats.norm.ppf(0.975) * 800)

@@ -97,17 +97,19 @@ class ResultMixin:
         q = np.where(np.isfinite(df), stats.t.ppf(0.5 + level / 2, np.where(
             np.isfinite(df), df, 1)), stats.norm.ppf(0.5 + level / 2))
         on_log = np.isfinite(log_se)
-        with np.errstate(divide="ignore", invalid="ignore"):
+        # Ratio rows are handled on the log scale; numpy evaluates both branches of
+        # np.where, so the log/exp of difference rows is computed and discarded quietly.
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             centre = np.where(on_log, np.log(est), est)
             spread = np.where(on_log, log_se, se)
             low, high = centre - q * spread, centre + q * spread
             stat = np.abs(centre / spread)
+            low, high = np.where(on_log, np.exp(low), low), np.where(on_log, np.exp(high), high)
         p = np.where(np.isfinite(df), 2 * stats.t.sf(stat, np.where(np.isfinite(df), df, 1)),
                      2 * stats.norm.sf(stat))
         return pd.DataFrame({
             "term": e["term"].astype(str), "estimate": est, "std_error": se,
-            "conf_low": np.where(on_log, np.exp(low), low),
-            "conf_high": np.where(on_log, np.exp(high), high),
+            "conf_low": low, "conf_high": high,
             "p_value": p, "n": e["n"] if "n" in e else np.nan})
 
     def conf_int(self, level: float = 0.95) -> pd.DataFrame:
