@@ -9,7 +9,7 @@ import pandas as pd
 
 from .._shared import TableResult, run_meta
 from ..exceptions import ParameterError
-from ..validation import check_number, check_option
+from ..validation import check_number, check_option, check_random_state
 from .discounting import GREEN_BOOK_RATE, check_rate, discount_factors
 
 __all__ = ["benefit_cost", "BenefitCost", "adjusted_value", "break_even_effect"]
@@ -142,6 +142,7 @@ def benefit_cost(effect, *, unit_cost: float, people: int, cost: float, years: i
     _check_costs(unit_cost, people, cost, years, rate, drop_off, func)
     check_option(method, "method", func, ["simulation", "delta"])
     check_number(n_sim, "n_sim", func, low=100, high=10_000_000, integer=True)
+    check_random_state(random_state, func)
     factor = discount_factors(years, rate) @ ((1 - drop_off) ** np.arange(years))
     per_unit_effect = adjusted_value(unit_cost * people * factor, deadweight=deadweight,
                                      displacement=displacement, attribution=attribution)

@@ -12,7 +12,7 @@ import pandas as pd
 
 from .._shared import ResultMixin, run_meta
 from ..exceptions import DataWarning, ParameterError
-from ..validation import check_bool, check_number
+from ..validation import check_bool, check_number, check_random_state
 from .counts import CountModel, expected_rtm_counts
 from .results import draw_estimates, percentile_tidy
 from .simulate import MAX_COHORT, simulate_cohort_ratios
@@ -143,6 +143,7 @@ def audit_claim(before: float, after: float, n: int, *, threshold: float | None 
     _check_claim(before, after, n)
     check_number(n_sim, "n_sim", "audit_claim", low=100, high=100_000, integer=True)
     progress = check_bool(progress, "progress", "audit_claim")
+    check_random_state(random_state, "audit_claim")
     model = _population(population)
     expected = expected_rtm_counts(model, threshold=threshold, top=top)
     ratio = expected.expected_after / expected.selected_mean

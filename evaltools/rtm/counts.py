@@ -23,7 +23,7 @@ import numpy as np
 from scipy import stats
 
 from ..exceptions import ParameterError
-from ..validation import check_number
+from ..validation import check_number, check_random_state
 from .results import RTMEstimate
 
 __all__ = ["CountModel", "expected_rtm_counts", "MAX_SUPPORT"]
@@ -89,6 +89,7 @@ class CountModel:
         check_number(n, "n", "CountModel.simulate", low=1, high=1e9, integer=True)
         check_number(periods, "periods", "CountModel.simulate", low=1, high=1000,
                      integer=True)
+        check_random_state(random_state, "CountModel.simulate")
         if n * periods > 200_000_000:
             raise ParameterError(f"CountModel.simulate would draw {n * periods:,} counts "
                                  f"({n * periods * 8 / 1e9:,.1f} GB); the limit is 200,000,000. "

@@ -11,7 +11,7 @@ from tqdm.auto import tqdm
 
 from .._shared import TableResult, run_meta
 from ..exceptions import EvaltoolsInputError
-from ..validation import check_bool, check_number, examples
+from ..validation import check_bool, check_number, check_random_state, examples
 from .results import draw_estimates, percentile_tidy
 
 __all__ = ["decompose_change", "decompose_with_model", "DecompositionResult"]
@@ -111,6 +111,7 @@ def decompose_change(treated_before, treated_after, control_before, control_afte
     check_number(n_boot, "n_boot", "decompose_change", low=1, high=1_000_000, integer=True)
     paired = check_bool(paired, "paired", "decompose_change")
     progress = check_bool(progress, "progress", "decompose_change")
+    check_random_state(random_state, "decompose_change")
     treated = _arrays("treated", treated_before, treated_after)
     control = _arrays("control", control_before, control_after)
     population = (None if population_before is None
@@ -166,6 +167,7 @@ def decompose_with_model(treated_before, treated_after, *, model, threshold=None
     check_model(model, "decompose_with_model")
     check_number(n_boot, "n_boot", "decompose_with_model", low=1, high=1_000_000, integer=True)
     progress = check_bool(progress, "progress", "decompose_with_model")
+    check_random_state(random_state, "decompose_with_model")
     treated = _arrays("treated", treated_before, treated_after)
     treated_b = np.asarray(treated_before, float)
     population = (None if population_before is None

@@ -19,7 +19,7 @@ import numpy as np
 from scipy import optimize, stats
 
 from ..exceptions import ParameterError
-from ..validation import check_number, check_option
+from ..validation import check_number, check_option, check_random_state
 
 __all__ = ["expected_rtm_normal", "solve_rtm_normal"]
 
@@ -127,6 +127,7 @@ def expected_rtm_normal(mean: float, sd: float, r: float, cutoff, tail: str = "u
     -0.3486
     """
     _check(mean, sd, r, tail, n_baseline)
+    check_random_state(random_state, "expected_rtm_normal")
     sd_sel = _baseline_sd(sd, r, n_baseline)
     z_lo, z_hi = _z(cutoff, mean, sd_sel, tail)
     shift = _shift_or_raise(z_lo, z_hi)

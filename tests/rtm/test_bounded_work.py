@@ -155,3 +155,32 @@ def test_count_functions_refuse_a_model_that_is_not_a_count_model():
         et.rtm.expected_rtm_counts(POP, threshold=2)
     with pytest.raises(ParameterError, match=r"'model' parameter of decompose_with_model"):
         et.rtm.decompose_with_model([2.0, 3.0], [1.0, 1.0], model=POP, threshold=2)
+
+
+@pytest.mark.parametrize("call", [
+    lambda rs: et.rtm.audit_claim(before=2.9, after=1.5, n=100, threshold=2, population=POP,
+                                  random_state=rs, progress=False),
+    lambda rs: et.rtm.expected_rtm_normal(0, 1, 0.5, 1, n=50, random_state=rs),
+    lambda rs: et.rtm.decompose_change([1.0, 2], [1.0, 1], [2.0, 2], [1.0, 1], n_boot=5,
+                                       random_state=rs, progress=False),
+    lambda rs: MODEL.simulate(10, random_state=rs),
+    lambda rs: et.economics.benefit_cost((1.0, 0.5, 1.5), unit_cost=1, people=1, cost=1,
+                                         random_state=rs),
+], ids=["audit", "normal", "decompose", "simulate", "benefit_cost"])
+@pytest.mark.parametrize("value", ["abc", -1, 1.5, True])
+def test_random_state_is_checked(call, value):
+    with pytest.raises(ParameterError, match=r"'random_state' parameter of .* must be None, a "
+                                             r"non-negative int or a numpy Generator"):
+        call(value)
+
+
+def test_same_random_state_same_answer():
+    gen = np.random.default_rng(3)
+    a = et.rtm.audit_claim(before=2.9, after=1.5, n=100, threshold=2, population=POP,
+                           random_state=gen, progress=False)
+    assert a.rtm_interval[0] < a.rtm_interval[1]
+    b1 = et.rtm.audit_claim(before=2.9, after=1.5, n=100, threshold=2, population=POP,
+                            random_state=7, progress=False)
+    b2 = et.rtm.audit_claim(before=2.9, after=1.5, n=100, threshold=2, population=POP,
+                            random_state=7, progress=False)
+    assert b1.rtm_interval == b2.rtm_interval
