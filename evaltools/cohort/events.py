@@ -76,8 +76,10 @@ def duplicates_found(n: int, n_events: int, example_ids: list, id_col: str,
         raise SchemaError(f"{head}. Fix: remove them (events.drop_duplicates()), or pass "
                           "duplicates='drop' (counted in the flow) or 'keep' if repeated "
                           "identical records are real separate events.")
-    done = ("dropped and counted in the flow" if duplicates == "drop" else
-            "kept as separate events (duplicates='keep')")
+    done = {"drop": "dropped and counted in the flow",
+            "keep": "kept as separate events (duplicates='keep')",
+            "report": "counted here; build_panel and prior_use drop them by default "
+                      "(duplicates='keep' counts them as separate events)"}[duplicates]
     warnings.warn(f"{head}; they are {done}.", DataWarning, stacklevel=user_stacklevel())
 
 
@@ -154,7 +156,7 @@ def prepare_frame(events: pd.DataFrame, *, person_ids: pd.Series, measures: dict
     Returns the events to count and the facts the flow needs: ``n`` (rows supplied),
     ``duplicates`` (rows dropped), ``first``/``last`` event date and the column ``kinds``.
     """
-    check_option(duplicates, "duplicates", "build_panel", DUPLICATES)
+    check_option(duplicates, "duplicates", "build_panel", [*DUPLICATES, "report"])
     events = naive_local(events)
     check_measures(measures, list(events.columns), reserved)
     check_events(events, id_col=id_col, event_date_col=event_date_col,

@@ -13,7 +13,7 @@ from ..exceptions import ParameterError, SchemaError
 from ..validation import check_columns, check_option, examples
 from . import engine_duckdb, engine_pandas
 from .duckdb_checks import scan_files
-from .events import prepare_frame
+from .events import DUPLICATES, prepare_frame
 from .grid import dense_panel
 from .measures import Measure
 from .periods import Period
@@ -104,6 +104,7 @@ def build_panel(persons: pd.DataFrame, events: pd.DataFrame | str | Path, *,
     """
     check_option(engine, "engine", "build_panel", ["pandas", "duckdb"])
     check_option(unknown_persons, "unknown_persons", "build_panel", ["error", "drop"])
+    check_option(duplicates, "duplicates", "build_panel", DUPLICATES)
     _check_window(window)
     check_columns(persons, [id_col, index_col], "persons",
                   fix="rename your columns or pass id_col= and index_col=")

@@ -52,6 +52,7 @@ def prior_use(persons: pd.DataFrame, events: pd.DataFrame | str | Path, *,
         raise ParameterError(f"The 'months' parameter of prior_use must be an int in [1, inf). "
                              f"Got {months!r} instead.")
     check_option(engine, "engine", "prior_use", ["pandas", "duckdb"])
+    check_option(duplicates, "duplicates", "prior_use", DUPLICATES)
     check_columns(persons, [id_col, index_col], "persons",
                   fix="rename your columns or pass id_col= and index_col=")
     units_in = persons[[id_col, index_col]].assign(_row=np.arange(len(persons)))

@@ -149,7 +149,7 @@ def check_tables(persons: pd.DataFrame, events: pd.DataFrame, *, measures=None,
                   fix="rename your columns or pass id_col= and event_date_col=")
     checked, found = prepare_frame(events, person_ids=persons[id_col], measures=measures,
                                    reserved=set(), id_col=id_col, event_date_col=event_date_col,
-                                   duplicates="keep", infer_span=True)
+                                   duplicates="report", infer_span=True)
     known = checked[id_col].isin(persons[id_col])
     facts = {
         "persons": len(persons),
