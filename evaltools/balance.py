@@ -24,6 +24,7 @@ from .matching.covariates import TREATED, design, resolve_treatment
 from .validation import (
     check_columns,
     check_finite,
+    check_number,
     check_option,
     check_treatment,
     check_unique_index,
@@ -146,7 +147,7 @@ def balance_table(data: pd.DataFrame, treatment: str = TREATED, covariates=None,
     t = check_treatment(data, treatment, "data").to_numpy() == 1
     w_after = _weights(data, weights)
     x, kinds = _expand(data, covariates)
-    thresholds = {"smd": 0.1, "var_ratio": 2.0, **(thresholds or {})}
+    thresholds = _check_thresholds(thresholds)
     rows = {}
     for col in x.columns:
         v = x[col].to_numpy()
@@ -218,3 +219,20 @@ class BalanceTable(ResultMixin):
         ax.set_xlabel("absolute standardised mean difference")
         ax.legend()
         return ax
+
+
+def _check_thresholds(thresholds: dict | None) -> dict:
+    """Balance flags: |SMD| above ``smd`` (> 0) and variance ratios outside
+    [1/var_ratio, var_ratio] (var_ratio > 1)."""
+    if thresholds is not None and not isinstance(thresholds, dict):
+        raise ParameterError("The 'thresholds' parameter of balance_table must be a dict such "
+                             f"as {{'smd': 0.1, 'var_ratio': 2}}. Got {thresholds!r} instead.")
+    unknown = sorted(set(thresholds or {}) - {"smd", "var_ratio"})
+    if unknown:
+        raise ParameterError(f"The 'thresholds' parameter of balance_table has unknown key(s) "
+                             f"{unknown}; use 'smd' and 'var_ratio'.")
+    out = {"smd": 0.1, "var_ratio": 2.0, **(thresholds or {})}
+    check_number(out["smd"], "thresholds['smd']", "balance_table", low=0, closed="neither")
+    check_number(out["var_ratio"], "thresholds['var_ratio']", "balance_table", low=1,
+                 closed="neither")
+    return out

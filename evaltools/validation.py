@@ -22,6 +22,7 @@ __all__ = [
     "check_finite",
     "check_treatment",
     "check_weights",
+    "check_frame",
     "check_unique_index",
     "drop_redundant",
     "check_option",
@@ -234,8 +235,24 @@ def check_weights(weights: Any, n: int, name: str, func: str) -> np.ndarray:
     return w
 
 
+def check_frame(df: Any, table: str, *, allow_empty: bool = False) -> None:
+    """Refuse anything but a pandas DataFrame, and (unless allowed) one with no rows.
+
+    >>> check_frame(pd.DataFrame({"x": [1]}), "data")
+    """
+    if not isinstance(df, pd.DataFrame):
+        raise SchemaError(f"The {table} table must be a pandas DataFrame. Got "
+                          f"{type(df).__name__}. Fix: pass e.g. pd.read_csv(...) or "
+                          f"pd.DataFrame(...).")
+    if not allow_empty and len(df) == 0:
+        raise SchemaError(f"The {table} table has no rows (it is empty). Fix: check the "
+                          "filters that produced it.")
+
+
 def check_unique_index(df: pd.DataFrame, table: str) -> None:
-    """Refuse a DataFrame whose index repeats labels (rows could not be told apart)."""
+    """Refuse a non-DataFrame, and a DataFrame whose index repeats labels (rows could not
+    be told apart)."""
+    check_frame(df, table, allow_empty=True)
     if not df.index.is_unique:
         dup = pd.unique(df.index[df.index.duplicated()])
         raise SchemaError(

@@ -126,3 +126,29 @@ def test_tidy_of_large_differences_is_quiet():
         warnings.simplefilter("error")
         t = _Large().tidy()
     assert t.loc[0, "conf_low"] == pytest.approx(12_000 - stats.norm.ppf(0.975) * 800)
+
+
+@pytest.mark.parametrize("value, message", [
+    ([[1, 2]], "must be a pandas DataFrame. Got list"),
+    (None, "must be a pandas DataFrame. Got NoneType"),
+    (pd.DataFrame({"x": []}), "has no rows"),
+])
+def test_check_frame(value, message):
+    from evaltools.validation import check_frame
+
+    with pytest.raises(SchemaError, match=message):
+        check_frame(value, "data")
+
+
+@pytest.mark.parametrize("thresholds, message", [
+    ({"smd": -1}, r"'thresholds\['smd'\]' parameter of balance_table must be a float in \(0"),
+    ({"var_ratio": 0.5}, r"'thresholds\['var_ratio'\]'"),
+    ({"ks": 0.1}, "unknown key"),
+    ([0.1], "must be a dict"),
+])
+def test_balance_thresholds_are_checked(thresholds, message):
+    import evaltools as et
+
+    df = pd.DataFrame({"t": [0, 1, 0, 1], "age": [60.0, 70, 80, 90]})
+    with pytest.raises(ParameterError, match=message):
+        et.balance_table(df, treatment="t", covariates=["age"], thresholds=thresholds)

@@ -27,6 +27,8 @@ from ..exceptions import EvaltoolsWarning, ExclusionWarning, SchemaError
 from ..validation import (
     check_bool,
     check_columns,
+    check_finite,
+    check_no_missing,
     check_number,
     check_option,
     check_treatment,
@@ -97,6 +99,12 @@ def match_risk_set(persons: pd.DataFrame, events: pd.DataFrame, *, covariates: l
     check_columns(persons, [id_col, treatment, index_col, *covariates, *(exact or [])],
                   "persons")
     check_unique(persons, id_col, "persons")
+    # Checked for everyone up front: a control's inf would otherwise surface only in the
+    # month it is offered, or never.
+    numeric = [c for c in covariates if pd.api.types.is_numeric_dtype(persons[c])]
+    check_finite(persons, numeric, "persons", id_col=id_col)
+    check_no_missing(persons, [c for c in covariates if c not in numeric], "persons",
+                     id_col=id_col)
     persons = persons.assign(**{treatment: check_treatment(persons, treatment, "persons")})
     index = _days(persons, index_col)
     treated = persons[treatment].to_numpy() == 1

@@ -110,6 +110,8 @@ def people_with(column: str, values: dict[int, object]) -> pd.DataFrame:
     df = people().copy()
     if values and isinstance(next(iter(values.values())), str):
         df[column] = df[column].astype(object)
+    elif values:
+        df[column] = df[column].astype(float)
     for row, value in values.items():
         df.loc[row, column] = value
     return df
@@ -122,7 +124,7 @@ def matched():
 
 @cache
 def popp():
-    persons, events = et.datasets.popp_synthetic(40, 400, 0.0, 3)
+    persons, events = et.datasets.popp_synthetic(40, 400, random_state=3)
     return persons, events
 
 
@@ -153,6 +155,8 @@ def panel_with(column: str, values: dict[int, object]) -> pd.DataFrame:
     d = panel_data().copy()
     if values and isinstance(next(iter(values.values())), str):
         d[column] = d[column].astype(object)
+    elif values:
+        d[column] = d[column].astype(float)
     for row, value in values.items():
         d.loc[row, column] = value
     return d
@@ -200,7 +204,9 @@ def _option_cases(area, func, base_kwargs, options: dict[str, list[object]]):
         for value in bad_values:
             def run(arg=arg, value=value):
                 return func(**{**base_kwargs(), arg: value})
-            cases.append(Case(area, f"{arg}={value!r}", run, (arg,)))
+            # A message that quotes the offending column name is as clear as one naming arg.
+            quoted = tuple(f"'{v}'" for v in np.atleast_1d(value) if isinstance(v, str))
+            cases.append(Case(area, f"{arg}={value!r}", run, (arg, *quoted)))
     return cases
 
 
@@ -381,7 +387,8 @@ def effects_cases():
             matched().matched_data.assign(a2=lambda d: d["age"] * 3), "y", model="regression",
             covariates=["age", "a2"]), ("a2",)),
         Case("effects", "poisson with negative outcome", lambda: et.estimate_att(
-            matched(), "y", model="poisson"), ("y", "negative", "count")),
+            matched().matched_data.assign(y=lambda d: d["y"] - 10), "y", model="poisson"),
+            ("y", "negative", "count")),
         Case("effects", "exposure zero", lambda: et.estimate_att(
             matched().matched_data.assign(years=0.0), "admissions", model="poisson",
             exposure="years"), ("years", "exposure")),

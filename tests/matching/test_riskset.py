@@ -1,9 +1,11 @@
 """Risk-set matching: who is offered when, prior use as of the offer, pseudo index dates."""
 
+import numpy as np
 import pandas as pd
 import pytest
 
 import evaltools as et
+from evaltools.exceptions import SchemaError
 
 MEASURES = {"emergency": et.cohort.Measure("setting == 'inpatient' and method == 'emergency'")}
 
@@ -119,3 +121,13 @@ def test_risk_set_options_and_dates_are_checked(small):
                                                          r"must hold dates"):
         et.matching.match_risk_set(persons.assign(index_date=20200310), events,
                                    covariates=["age"])
+
+
+def test_infinite_covariate_of_a_control_is_refused():
+    persons, events = et.datasets.popp_synthetic(40, 400, random_state=3)
+    control = persons.index[persons["treated"] == 0][0]
+    persons.loc[control, "risk_score"] = np.inf
+    with pytest.raises(SchemaError, match=r"'risk_score' of the persons table has 0 missing "
+                                          r"and 1 infinite value\(s\), at person_id"):
+        et.matching.match_risk_set(persons, events, covariates=["age", "risk_score"],
+                                   progress=False, random_state=1)
