@@ -23,8 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import ParameterError
-from ..validation import check_number
-from ._random import check_random_state
+from ..validation import check_number, check_random_state
 
 __all__ = ["area_rollout"]
 
@@ -74,7 +73,7 @@ def area_rollout(n_areas: int = 150, *, cohorts: dict[int, float] | None = None,
         raise ParameterError(f"The 'cohorts' parameter of area_rollout must be a dict of "
                              f"{{first year: share}} with shares >= 0 that sum to at most 1. "
                              f"Got {cohorts!r} instead.")
-    rng = check_random_state(random_state, "area_rollout")
+    rng = np.random.default_rng(check_random_state(random_state, "area_rollout"))
     counts = np.floor(np.array(list(cohorts.values())) * n_areas).astype(int)
     first_year = np.r_[np.repeat(list(cohorts), counts), np.zeros(n_areas - counts.sum(), int)]
     first_year = rng.permutation(first_year)

@@ -43,8 +43,7 @@ import numpy as np
 import pandas as pd
 
 from ..cohort.periods import add_months
-from ..validation import check_number
-from ._random import check_random_state
+from ..validation import check_number, check_random_state
 
 __all__ = ["popp_synthetic"]
 
@@ -96,7 +95,7 @@ def popp_synthetic(n_participants: int = 1500, n_pool: int = 30000, effect: floa
     check_number(effect, "effect", "popp_synthetic", low=-1, closed="neither")
     check_number(selection_share, "selection_share", "popp_synthetic", low=0, high=0.5,
                  closed="right")
-    rng = check_random_state(random_state, "popp_synthetic")
+    rng = np.random.default_rng(check_random_state(random_state, "popp_synthetic"))
     n_area = int(np.ceil(n_participants / selection_share))
     people = _people(rng, n_area, n_pool)
     records, status = _simulate(rng, people, n_participants, effect)

@@ -122,7 +122,7 @@ def test_data_dictionary_lists_exactly_the_sample_columns():
 @pytest.mark.parametrize("bad", [-1, 1.5, "1", True])
 def test_random_state_is_checked(bad):
     with pytest.raises(ParameterError, match=r"'random_state' parameter of popp_synthetic must "
-                                             r"be an int in \[0, inf\)"):
+                                             r"be None, a non-negative int"):
         et.datasets.popp_synthetic(n_participants=5, n_pool=5, random_state=bad)
 
 
