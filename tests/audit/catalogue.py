@@ -17,11 +17,13 @@ holds it to the standard (at least 95% clear, none silent or slow).
 from __future__ import annotations
 
 import signal
+import tempfile
 import time
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -30,6 +32,8 @@ import evaltools as et
 from evaltools.exceptions import EvaltoolsInputError, EvaltoolsWarning
 
 TIME_LIMIT = 30  # seconds a wrong input may take before it counts as hanging
+# Hostile cases try to write this file; it must never appear.
+MARKER = str(Path(tempfile.gettempdir()) / "evaltools_audit_marker.csv")
 
 
 @dataclass(frozen=True)
@@ -504,7 +508,7 @@ def cohort_cases():
         Case("cohort", "engine unknown", lambda: call(**{**base(), "engine": "spark2"}),
              ("engine",)),
         Case("cohort", "memory_limit injection", lambda: call(**{
-            **base(), "engine": "duckdb", "memory_limit": "1GB'; COPY (SELECT 1) TO 'x.csv"}),
+            **base(), "engine": "duckdb", "memory_limit": f"1GB'; COPY (SELECT 1) TO '{MARKER}"}),
             ("memory_limit",)),
         Case("cohort", "events path does not exist", lambda: call(**{
             **base(), "engine": "duckdb", "events": "/nonexistent/events_*.parquet"}),

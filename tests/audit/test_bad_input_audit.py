@@ -5,14 +5,21 @@ from collections import Counter
 
 import pytest
 
-from .catalogue import all_cases, run_case
+from pathlib import Path
+
+from .catalogue import MARKER, all_cases, run_case
 
 CASES = all_cases()
 
 
 @pytest.fixture(scope="module")
 def outcomes():
+    Path(MARKER).unlink(missing_ok=True)
     return [run_case(case) for case in CASES]
+
+
+def test_no_hostile_input_wrote_a_file(outcomes):
+    assert not Path(MARKER).exists()
 
 
 def test_catalogue_is_broad():
