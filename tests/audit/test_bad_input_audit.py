@@ -2,10 +2,9 @@
 and none returns a result without a word or hangs."""
 
 from collections import Counter
+from pathlib import Path
 
 import pytest
-
-from pathlib import Path
 
 from .catalogue import MARKER, all_cases, run_case
 
