@@ -267,8 +267,12 @@ def _events_table(rng, p: dict, records: list, person_id: np.ndarray) -> pd.Data
         "los": los,
         "cost": cost,
     })
-    return events.sort_values(["person_id", "event_date", "setting"], ignore_index=True,
-                              kind="stable")
+    events = events.sort_values(["person_id", "event_date", "setting"], ignore_index=True,
+                                kind="stable")
+    # An episode key, as HES extracts have: two same-day attendances are separate events,
+    # while a row repeated by an extract error would repeat its key too.
+    events.insert(0, "event_id", np.arange(1, len(events) + 1, dtype=np.int64))
+    return events
 
 
 def _expit(x):
