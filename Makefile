@@ -37,5 +37,20 @@ benchmark: $(VENV)/.installed-dev
 data: $(VENV)/.installed
 	$(BIN)/python data_samples/make_samples.py
 
+# Mutation testing (not part of `make test`): mutmut on the core modules, or on
+# MODULES="evaltools/did/regression.py ...", each against the tests that matter for it.
+MODULES ?= evaltools/cohort/ evaltools/matching/ evaltools/balance.py evaltools/effects.py \
+	evaltools/did/ evaltools/rtm/ evaltools/sensitivity.py evaltools/economics/ \
+	evaltools/disclosure.py
+JOBS ?= 2
+.PHONY: mutation
+
+$(VENV)/.installed-mutation: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[dev,mutation]"
+	touch $@ $(VENV)/.installed-dev $(VENV)/.installed
+
+mutation: $(VENV)/.installed-mutation
+	nice -n 10 $(BIN)/python benchmarks/mutation_run.py --jobs $(JOBS) $(MODULES)
+
 clean:
 	rm -rf $(VENV) reports .pytest_cache
