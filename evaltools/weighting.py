@@ -25,7 +25,7 @@ from .validation import (
     drop_redundant,
 )
 
-__all__ = ["ipw", "entropy_balance", "entropy_weights", "WeightResult"]
+__all__ = ["ipw", "entropy_balance", "WeightResult"]
 
 
 @dataclass(repr=False)

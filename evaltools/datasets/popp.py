@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 
 from ..cohort.periods import add_months
+from ..exceptions import ParameterError
 from ..validation import check_number, check_random_state
 
 __all__ = ["popp_synthetic"]
@@ -97,6 +98,7 @@ def popp_synthetic(n_participants: int = 1500, n_pool: int = 30000, effect: floa
                  closed="right")
     rng = np.random.default_rng(check_random_state(random_state, "popp_synthetic"))
     n_area = int(np.ceil(n_participants / selection_share))
+    _check_size(n_area + n_pool)
     people = _people(rng, n_area, n_pool)
     records, status = _simulate(rng, people, n_participants, effect)
     # Output: participants and the pool; other intervention-area residents are not
@@ -107,6 +109,19 @@ def popp_synthetic(n_participants: int = 1500, n_pool: int = 30000, effect: floa
     persons = _persons_table(rng, people, status, keep, person_id)
     events = _events_table(rng, people, records, person_id)
     return persons, events
+
+
+# The month-by-month simulation holds about 4 KB per simulated person at its peak.
+MAX_SIMULATED = 2_000_000
+
+
+def _check_size(n_people: int) -> None:
+    if n_people > MAX_SIMULATED:
+        raise ParameterError(
+            f"popp_synthetic would simulate {n_people:,} people (n_participants / "
+            f"selection_share from the intervention areas plus n_pool), needing about "
+            f"{n_people * 4e3 / 1e9:,.0f} GB; the limit is {MAX_SIMULATED:,}. Fix: lower "
+            "n_participants or n_pool, or raise selection_share.")
 
 
 def _people(rng, n_area: int, n_pool: int) -> dict[str, np.ndarray]:

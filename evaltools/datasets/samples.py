@@ -6,10 +6,15 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..exceptions import ParameterError
+
 __all__ = ["load_popp_sample", "sample_path", "POPP_SAMPLE"]
 
 POPP_SAMPLE = dict(n_participants=1500, n_pool=30000, effect=0.0, random_state=2011)
 """Arguments of ``popp_synthetic`` that made ``data_samples/popp_*.parquet``."""
+
+
+_FOLDER = Path(__file__).resolve().parents[2] / "data_samples"
 
 
 def sample_path(name: str = "") -> Path:
@@ -18,7 +23,14 @@ def sample_path(name: str = "") -> Path:
     >>> sample_path("popp_persons.parquet").name
     'popp_persons.parquet'
     """
-    return Path(__file__).resolve().parents[2] / "data_samples" / name
+    folder = _FOLDER
+    if name and (Path(name).name != name or name.startswith(".")):
+        raise ParameterError(f"The 'name' parameter of sample_path must be a file name in "
+                             f"data_samples/ (no folders). Got {name!r} instead.")
+    if name and not (folder / name).exists():
+        known = ", ".join(sorted(p.name for p in folder.glob("*"))) or "none found"
+        raise ParameterError(f"There is no sample file {name!r}; the samples are: {known}.")
+    return folder / name
 
 
 def load_popp_sample() -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -34,8 +46,7 @@ def load_popp_sample() -> tuple[pd.DataFrame, pd.DataFrame]:
     >>> int(persons.treated.sum())
     1500
     """
-    persons_file, events_file = sample_path("popp_persons.parquet"), sample_path(
-        "popp_events.parquet")
+    persons_file, events_file = _FOLDER / "popp_persons.parquet", _FOLDER / "popp_events.parquet"
     if persons_file.exists() and events_file.exists():
         return pd.read_parquet(persons_file), pd.read_parquet(events_file)
     from .popp import popp_synthetic

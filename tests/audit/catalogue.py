@@ -870,8 +870,12 @@ def dataset_cases():
     return [
         Case("datasets", "popp: negative size", lambda: ds.popp_synthetic(-5, 100),
              ("n_participants",)),
-        Case("datasets", "popp: pool smaller than participants", lambda: ds.popp_synthetic(
-            500, 100), ("n_pool",)),
+        Case("datasets", "popp: selection_share zero", lambda: ds.popp_synthetic(
+            50, 100, selection_share=0), ("selection_share",)),
+        Case("datasets", "popp: random_state text", lambda: ds.popp_synthetic(
+            50, 100, random_state="abc"), ("random_state",)),
+        Case("datasets", "sample_path: no such sample", lambda: ds.sample_path("nope.csv"),
+             ("nope.csv",)),
         Case("datasets", "popp: effect text", lambda: ds.popp_synthetic(10, 100, effect="big"),
              ("effect",)),
         Case("datasets", "popp: huge", lambda: ds.popp_synthetic(10**9, 10**10),

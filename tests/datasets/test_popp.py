@@ -131,3 +131,19 @@ def test_random_state_accepts_a_generator():
                                    random_state=np.random.default_rng(4))
     b = et.datasets.popp_synthetic(n_participants=10, n_pool=20, random_state=4)
     pd.testing.assert_frame_equal(a[1], b[1])
+
+
+@pytest.mark.parametrize("name, message", [
+    ("../../etc/passwd", "must be a file name in data_samples/"),
+    (".hidden", "must be a file name"),
+    ("nope.csv", "There is no sample file 'nope.csv'; the samples are: "),
+])
+def test_sample_path_refuses_other_places(name, message):
+    with pytest.raises(ParameterError, match=message):
+        et.datasets.sample_path(name)
+
+
+def test_popp_synthetic_refuses_sizes_it_cannot_hold():
+    with pytest.raises(ParameterError, match=r"would simulate 2,000,000,100 people .* the "
+                                             r"limit is 2,000,000"):
+        et.datasets.popp_synthetic(10**8, 100)
