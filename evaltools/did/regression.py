@@ -255,7 +255,8 @@ def twfe(data: pd.DataFrame, *, outcome: str, unit: str, time: str, treatment: s
     check_cluster(data, cluster, unit, func)
     d = data.set_index([unit, time])
     fit = fit_panel(d[outcome].astype(float), d[[treatment]].astype(float),
-                    d[cluster] if cluster else None, func)
+                    pd.Series(data[cluster].to_numpy(), index=d.index) if cluster else None,
+                    func)
     return DiDResult(float(fit.params[treatment]), float(fit.std_errors[treatment]),
                      int(fit.nobs), term=treatment, df=float(fit.df_resid), model=fit,
                      meta=run_meta(dict(estimator="two-way fixed effects", outcome=outcome,
