@@ -95,7 +95,8 @@ def test_2x2_cluster_option_and_hc1_without_unit(panel):
 def test_2x2_poisson_result_fields_and_offset(panel):
     res = et.did.did_2x2(panel, outcome="n", treatment="group", post="post", unit="u",
                          family="poisson", exposure="years")
-    glm = smf.glm("n ~ group * post", panel, family=sm.families.Poisson(), offset=np.log(panel.years)).fit()
+    glm = smf.glm("n ~ group * post", panel, family=sm.families.Poisson(),
+                  offset=np.log(panel.years)).fit()
     b = glm.params["group:post"]
     se = cluster_se(glm, "group:post", panel.u) * np.sqrt((48 - 1) / (48 - 4))
     assert res.estimate == pytest.approx(np.exp(b), rel=1e-8)
@@ -176,7 +177,8 @@ def test_2x2_messages_name_the_function(panel):
         flipped = panel.assign(group=np.where(flip, 1 - panel.group, panel.group))
         et.did.did_2x2(flipped.iloc[::-1], outcome="y", treatment="group", post="post",
                        unit="u")
-    with pytest.raises(SchemaError, match="covariates formula of did_2x2 has 'n'"):
+    with pytest.raises(SchemaError, match="covariates formula of did_2x2 has 'n' on the left "
+                                          "of '~', but the outcome is 'y'"):
         et.did.did_2x2(panel, outcome="y", treatment="group", post="post",
                        covariates="n ~ x")
     with pytest.raises(SchemaError, match="family='poisson' in did_2x2: the group"):
