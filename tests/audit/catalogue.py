@@ -887,7 +887,9 @@ def dataset_cases():
 
 
 def all_cases() -> list[Case]:
-    return [*matching_cases(), *balance_cases(), *weighting_cases(), *effects_cases(),
+    from .more_cases import more_cases
+
+    return [*more_cases(), *matching_cases(), *balance_cases(), *weighting_cases(), *effects_cases(),
             *riskset_cases(), *cohort_cases(), *did_cases(), *rtm_cases(),
             *sensitivity_cases(), *economics_cases(), *disclosure_cases(),
             *reporting_cases(), *dataset_cases()]
