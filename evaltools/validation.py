@@ -316,3 +316,53 @@ def check_random_state(value: Any, func: str) -> Any:
             f"The 'random_state' parameter of {func} must be None, a non-negative int or a "
             f"numpy Generator. Got {value!r} instead.")
     return value
+
+
+# --- plots, and results that hold no standard errors ---------------------------------------
+
+def check_ax(ax: Any, func: str) -> Any:
+    """Refuse anything but None or a matplotlib Axes as the ``ax`` of a plot method.
+
+    >>> check_ax(None, "plot") is None
+    True
+    """
+    from matplotlib.axes import Axes
+
+    if ax is not None and not isinstance(ax, Axes):
+        raise ParameterError(
+            f"The 'ax' parameter of {func} must be a matplotlib Axes or None. Got "
+            f"{type(ax).__name__} {ax!r} instead. Fix: pass ax=plt.subplots()[1], or leave it "
+            "out for a new figure.")
+    return ax
+
+
+class plot_options:  # noqa: N801 - used as a context manager, like a function
+    """Turn matplotlib's refusal of an unknown or wrong plot option (passed through
+    ``**kwargs``) into a :class:`ParameterError` that names it.
+
+    >>> with plot_options("plot", {}):
+    ...     pass
+    """
+
+    def __init__(self, func: str, kwargs: dict[str, Any]):
+        self.func, self.kwargs = func, kwargs
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, err, tb):
+        if err is None or not self.kwargs or not isinstance(
+                err, (AttributeError, TypeError, ValueError)):
+            return False
+        raise ParameterError(
+            f"matplotlib refused the plot option(s) {examples(list(self.kwargs))} passed to "
+            f"{self.func}: {err}. Fix: pass only keywords of the matplotlib call that draws "
+            "the main series (e.g. color=, alpha=).") from None
+
+
+def no_estimates(result: Any) -> None:
+    """Raise for ``tidy()``/``conf_int()`` on a result that holds no standard errors."""
+    name = type(result).__name__
+    raise ParameterError(
+        f"{name} holds no estimates with standard errors, so tidy() and conf_int() do not "
+        f"apply to it. Fix: use .summary() for its table.")
