@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..exceptions import ParameterError, SchemaError
 from .bootstrap import uniform_critical_value
 from .results import _Z, AggregateResult
 
@@ -22,6 +23,37 @@ def _weight_influence(cell_groups, group_of_unit, pg):
     indicator = (group_of_unit[:, None] == cell_groups[None, :]).astype(float) - pg[None, :]
     total = pg.sum()
     return indicator / total - indicator.sum(axis=1, keepdims=True) * (pg / total**2)[None, :]
+
+
+def _check_selection(post, kind, e, max_e):
+    """At least one estimated cell after treatment (within max_e) to aggregate."""
+    if post.any():
+        return
+    if (e >= 0).any():
+        raise ParameterError(f"The 'max_e' parameter of aggregate ({max_e!r}) leaves no cell "
+                             f"after treatment for kind={kind!r} (estimated event times "
+                             f"{e.min():g} to {e.max():g}). Fix: max_e >= 0, or leave it out.")
+    raise SchemaError("No group-time cell after treatment has an estimate, so there is "
+                      "nothing to aggregate. Fix: see the 'note' column of summary().")
+
+
+def _check_balance(full, balance_e, e):
+    if not full:
+        raise ParameterError(f"The 'balance_e' parameter of aggregate ({balance_e}) keeps no "
+                             f"group: none has an estimate {balance_e} period(s) after its "
+                             f"treatment starts (longest: {e.max():g}). Fix: balance_e <= "
+                             f"{max(e.max(), 0):g}.")
+
+
+def _check_window(keep, after, min_e, max_e, balance_e, e):
+    """The event-time window keeps at least one event time after treatment (R's aggte)."""
+    if (keep & after).any():
+        return
+    balance = f", balance_e={balance_e}" if balance_e is not None else ""
+    raise ParameterError(f"The 'min_e'/'max_e' parameters of aggregate (min_e={min_e!r}, "
+                         f"max_e={max_e!r}{balance}) leave no event time after treatment; the "
+                         f"estimated event times run from {e.min():g} to {e.max():g}. Fix: "
+                         "choose a window that includes event times 0 and later.")
 
 
 def _parts(result, kind, balance_e, min_e, max_e):
@@ -42,6 +74,7 @@ def _parts(result, kind, balance_e, min_e, max_e):
         w = pg / pg.sum()
         return float(w @ att[cells]), inf[:, cells] @ w + wif @ att[cells]
 
+    _check_selection(post if kind != "calendar" else ok & (e >= 0), kind, e[ok], max_e)
     if kind == "simple":
         return [], [], [], weighted(np.flatnonzero(post))
     if kind == "dynamic":
@@ -49,7 +82,9 @@ def _parts(result, kind, balance_e, min_e, max_e):
         keep = has & (e >= min_e) & (e <= max_e)
         if balance_e is not None:
             full = [g for g in np.unique(group) if ((group == g) & ok & (e == balance_e)).any()]
+            _check_balance(full, balance_e, e[ok])
             keep &= np.isin(group, full) & (e <= balance_e)
+        _check_window(keep, e >= 0, min_e, max_e, balance_e, e[has])
         keys = np.unique(e[keep])
         parts = [weighted(np.flatnonzero(keep & (e == k))) for k in keys]
         after = [p for k, p in zip(keys, parts, strict=True) if k >= 0]
@@ -63,7 +98,8 @@ def _parts(result, kind, balance_e, min_e, max_e):
         wif = _weight_influence(keys, units, pg)
         overall = (float(pg / pg.sum() @ theta),
                    np.column_stack([p[1] for p in parts]) @ (pg / pg.sum()) + wif @ theta)
-    else:  # calendar
+    else:  # calendar: every post-treatment cell, whatever max_e (as R's aggte)
+        post = ok & (e >= 0)
         keys = np.unique(time[post])
         parts = [weighted(np.flatnonzero(post & (time == k))) for k in keys]
         overall = (float(np.mean([p[0] for p in parts])), np.mean([p[1] for p in parts], axis=0))

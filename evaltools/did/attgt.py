@@ -5,11 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..exceptions import ParameterError
-from ..validation import check_bool, check_number, check_option
+from ..exceptions import SchemaError
+from ..validation import examples
 from .attgt_data import prepare_panel
 from .bootstrap import BOOT_WEIGHTS, new_seed
 from .cells import EST_METHODS, cell_att
+from .options import check_attgt_options, check_boot_size, check_roles
 from .results import ATTgtResult, Inference
 
 __all__ = ["att_gt"]
@@ -46,7 +47,11 @@ def att_gt(data: pd.DataFrame, *, outcome: str, unit: str, time: str, cohort: st
       compares every period, the first included, with the last period before
       ``g - anticipation`` (whose cell is 0 by construction).
     - ``bootstrap`` (R ``bstrap``; R defaults to ``TRUE``), ``n_boot`` (R ``biters``),
-      ``boot_weights``: ``"rademacher"`` (R's did) or ``"mammen"``.
+      ``boot_weights``: ``"rademacher"`` (R's did) or ``"mammen"``. ``n_boot`` is at most
+      1,000,000, and a request whose draws would need more than 2 GiB (draws x cells) or
+      more than 10^10 multiplier weights (draws x units or clusters) is refused up front
+      with the figure. Without the bootstrap, ``n_boot``, ``boot_weights`` and
+      ``random_state`` are ignored with a warning.
     - ``cluster`` (R ``clustervars``, beyond the unit): a column constant within units;
       the influence functions are summed within clusters, for the multiplier bootstrap
       and for analytic standard errors alike (as R's did).
@@ -73,25 +78,25 @@ def att_gt(data: pd.DataFrame, *, outcome: str, unit: str, time: str, cohort: st
     >>> res.aggregate("simple").estimate < 0
     True
     """
-    check_option(control_group, "control_group", "att_gt", ["nevertreated", "notyettreated"])
-    check_option(est_method, "est_method", "att_gt", EST_METHODS)
-    check_option(base_period, "base_period", "att_gt", ["varying", "universal"])
-    check_option(boot_weights, "boot_weights", "att_gt", BOOT_WEIGHTS)
-    check_number(anticipation, "anticipation", "att_gt", low=0, integer=True)
-    check_number(n_boot, "n_boot", "att_gt", low=1, integer=True)
-    check_number(min_cell, "min_cell", "att_gt", low=1, integer=True)
-    check_bool(bootstrap, "bootstrap", "att_gt")
-    check_bool(allow_unbalanced_panel, "allow_unbalanced_panel", "att_gt")
-    if cluster is not None and not isinstance(cluster, str):
-        raise ParameterError("The 'cluster' parameter of att_gt must be one column name (R "
-                             "did's clustervars beyond the unit) or None. Got "
-                             f"{cluster!r} instead.")
+    check_roles("att_gt", {"outcome": outcome, "unit": unit, "time": time, "cohort": cohort},
+                {"cluster": cluster})
+    check_attgt_options(control_group=control_group, est_method=est_method,
+                        base_period=base_period, boot_weights=boot_weights,
+                        anticipation=anticipation, n_boot=n_boot, min_cell=min_cell,
+                        bootstrap=bootstrap, allow_unbalanced_panel=allow_unbalanced_panel,
+                        cluster=cluster, random_state=random_state, est_methods=EST_METHODS,
+                        boot_kinds=BOOT_WEIGHTS)
     seed = new_seed(random_state) if bootstrap else None
     panel = prepare_panel(data, outcome=outcome, unit=unit, time=time, cohort=cohort,
                           covariates=covariates, cluster=cluster, anticipation=anticipation,
                           control_group=control_group, allow_unbalanced=allow_unbalanced_panel)
+    if bootstrap:
+        n_groups = len(np.unique(panel.g[panel.g > 0]))
+        n_clusters = len(panel.g) if panel.codes is None else int(panel.codes.max()) + 1
+        check_boot_size(int(n_boot), n_groups * len(panel.periods), n_clusters)
     table, inf = _estimate_cells(panel, control_group, est_method, anticipation, base_period,
                                  min_cell)
+    _check_estimated(table, min_cell)
     inference = Inference(bootstrap=bootstrap, n_boot=int(n_boot), seed=seed,
                           weights=boot_weights, codes=panel.codes)
     options = dict(outcome=outcome, unit=unit, time=time, cohort=cohort,
@@ -100,6 +105,20 @@ def att_gt(data: pd.DataFrame, *, outcome: str, unit: str, time: str, cohort: st
                    cluster=cluster, allow_unbalanced_panel=allow_unbalanced_panel)
     return ATTgtResult.build(table, inf, panel.g, options, inference, random_state,
                              panel.flow, panel.notes)
+
+
+def _check_estimated(table, min_cell):
+    """Refuse a fit in which no cell after treatment has an estimate (nothing to report)."""
+    post = table["post"].to_numpy(bool)
+    if post.any() and table.loc[post, "att"].notna().any():
+        return
+    reasons = pd.unique(table.loc[post & table["note"].ne(""), "note"])
+    few = any(r.startswith("too few units") for r in reasons)
+    hint = (f"lower min_cell (now {min_cell}) or pool cohorts" if few
+            else "check the cohorts against the periods")
+    raise SchemaError(f"No group-time cell after treatment could be estimated "
+                      f"({int(post.sum())} cell(s): {examples(reasons, k=3)}). "
+                      f"Fix: {hint}.")
 
 
 def _estimate_cells(panel, control_group, est_method, anticipation, base_period, min_cell):

@@ -126,7 +126,13 @@ def _clusters(data, unit, cluster, index):
                           "be nested in clusters (as R did's clustervars). Fix: use a cluster "
                           "that is the same in every row of a unit.")
     per_unit = data.drop_duplicates(unit).set_index(unit)[cluster].loc[index]
-    return pd.factorize(per_unit)[0]
+    codes, levels = pd.factorize(per_unit)
+    if len(levels) < 2:
+        raise ParameterError(f"The 'cluster' column '{cluster}' of att_gt has {len(levels)} "
+                             "distinct value(s); clustered standard errors need at least two "
+                             "clusters (and are unreliable with fewer than about 30). Fix: "
+                             "leave cluster out (units are the clusters) or use another column.")
+    return codes
 
 
 def _balance(wide, allow_unbalanced, flow):

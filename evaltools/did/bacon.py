@@ -21,6 +21,7 @@ from .checks import (
     check_twfe_identified,
     check_unit_time,
 )
+from .options import check_ax, check_roles
 from .regression import fit_panel
 
 __all__ = ["bacon_decomposition", "BaconResult"]
@@ -53,6 +54,8 @@ class BaconResult(TableResult):
                 "controls, which are biased when effects change over time."]
 
     def plot(self, ax=None, **kwargs):
+        """Each 2x2 estimate against its weight, with the TWFE estimate. Returns the Axes."""
+        check_ax(ax, "BaconResult.plot")
         if ax is None:
             _, ax = plt.subplots(figsize=(6, 4))
         for kind, part in self.table.groupby("type"):
@@ -141,6 +144,7 @@ def bacon_decomposition(data: pd.DataFrame, *, outcome: str, unit: str, time: st
     1.0
     """
     func = "bacon_decomposition"
+    check_roles(func, {"outcome": outcome, "unit": unit, "time": time, "treatment": treatment})
     _check(data, outcome, unit, time, treatment, func)
     wide = data.pivot(index=unit, columns=time, values=outcome).sort_index(axis=1)
     d = data.pivot(index=unit, columns=time, values=treatment).sort_index(axis=1).to_numpy()

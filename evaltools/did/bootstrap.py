@@ -38,6 +38,8 @@ def new_seed(random_state) -> int:
     """
     if random_state is None:
         return int(np.random.SeedSequence().entropy)
+    if isinstance(random_state, np.random.SeedSequence):
+        return int(random_state.generate_state(1, np.uint64)[0])
     if isinstance(random_state, np.random.Generator):
         return int(random_state.integers(2**63))
     if isinstance(random_state, (int, np.integer)) and not isinstance(random_state, bool) \

@@ -21,6 +21,7 @@ from .checks import (
     check_unit_time,
     note_covariates,
 )
+from .options import check_ax, check_roles
 from .regression import ASSUMPTION, fit_panel, read_covariates
 
 __all__ = ["event_study", "EventStudyResult"]
@@ -58,6 +59,8 @@ class EventStudyResult(TableResult):
                 ASSUMPTION]
 
     def plot(self, ax=None, **kwargs):
+        """Leads and lags with their intervals. Returns the Axes."""
+        check_ax(ax, "EventStudyResult.plot")
         if ax is None:
             _, ax = plt.subplots(figsize=(7, 4))
         t = self.table
@@ -180,6 +183,8 @@ def event_study(data: pd.DataFrame, *, outcome: str, unit: str, time: str, cohor
     [-4, -3, -2, 0, 1, 2, 3]
     """
     func = "event_study"
+    check_roles(func, {"outcome": outcome, "unit": unit, "time": time, "cohort": cohort},
+                {"cluster": cluster})
     check_number(ref_period, "ref_period", func, integer=True)
     check_panel(data, func, numeric=[outcome], other=[unit, time, cluster], unit=unit,
                 nullable=(cohort,))

@@ -9,8 +9,16 @@ import pandas as pd
 
 from .._shared import run_meta
 from ..exceptions import DataWarning, ExclusionWarning, ParameterError, SchemaError
-from ..validation import check_bool, check_finite, check_treatment, check_weights, examples
+from ..validation import (
+    check_bool,
+    check_finite,
+    check_frame,
+    check_treatment,
+    check_weights,
+    examples,
+)
 from .checks import check_panel, check_unit_time
+from .options import check_roles
 from .regression import DiDResult
 
 __all__ = ["matched_did"]
@@ -29,6 +37,11 @@ def _window(value, name):
 def _check(panel, matched, outcome, pre, post, exposure, unit, time, weights, subclass,
            treatment, rates):
     func = "matched_did"
+    check_frame(panel, "panel")
+    check_frame(matched, "matched")
+    check_roles(func, {"outcome": outcome, "unit": unit, "time": time, "weights": weights,
+                       "subclass": subclass, "treatment": treatment},
+                {"exposure": exposure if rates is True else None})
     pre, post = _window(pre, "pre"), _window(post, "post")
     if pre[1] > post[0]:
         raise ParameterError(f"The 'pre' window {pre} of {func} overlaps the 'post' window "
@@ -38,6 +51,7 @@ def _check(panel, matched, outcome, pre, post, exposure, unit, time, weights, su
                 other=[unit, time], unit=unit)
     check_unit_time(panel, unit, time, func)
     check_panel(matched, func, numeric=[], other=[unit, treatment, weights, subclass])
+    _check_id_types(panel[unit], matched[unit], unit)
     dup = matched[unit].duplicated(keep=False)
     if dup.any():
         raise SchemaError(f"The matched table of {func} repeats {int(dup.sum())} '{unit}' "
@@ -54,6 +68,18 @@ def _check(panel, matched, outcome, pre, post, exposure, unit, time, weights, su
     return pre, post
 
 
+def _check_id_types(in_panel, in_matched, unit):
+    """The same kind of id in both tables (else no matched unit finds its rows)."""
+    numeric = [pd.api.types.is_numeric_dtype(s) for s in (in_panel, in_matched)]
+    if numeric[0] != numeric[1]:
+        raise SchemaError(f"The '{unit}' column is {in_panel.dtype} in the panel but "
+                          f"{in_matched.dtype} in the matched table of matched_did, so no "
+                          f"matched unit would find its rows (e.g. panel "
+                          f"{examples(in_panel.unique(), k=2)}, matched "
+                          f"{examples(in_matched.unique(), k=2)}). Fix: convert one, e.g. "
+                          f"matched['{unit}'].astype(panel['{unit}'].dtype).")
+
+
 def _changes(panel, outcome, exposure, unit, time, windows, rates):
     """Each unit's post-minus-pre use (a rate per unit of person-time if ``rates``)."""
     change = []
@@ -66,7 +92,7 @@ def _changes(panel, outcome, exposure, unit, time, windows, rates):
     return (change[1] - change[0]).rename("delta")
 
 
-def _keep(matched, delta, unit, treatment):
+def _keep(matched, delta, unit, treatment, weights):
     d = matched.set_index(unit).join(delta, how="left")
     lost = d["delta"].isna()
     if lost.any():
@@ -80,6 +106,11 @@ def _keep(matched, delta, unit, treatment):
             raise SchemaError(f"No {name} unit of matched_did has rows in both the pre and "
                               "post windows. Fix: check the windows against the panel's "
                               "periods.")
+    for value, name in ((1, "treated"), (0, "control")):
+        if not d.loc[d[treatment] == value, weights].gt(0).any():
+            raise SchemaError(f"Every {name} unit of matched_did in the analysis has weight 0 "
+                              f"in '{weights}', so the {name} mean is undefined. Fix: check "
+                              "the weights of the matched sample.")
     flow = pd.DataFrame({"step": ["matched units", "left out: no data in a window",
                                   "in the analysis"],
                          "n": [len(lost), int(lost.sum()), len(d)]})
@@ -115,7 +146,7 @@ def matched_did(panel: pd.DataFrame, matched: pd.DataFrame, *, outcome: str,
     pre, post = _check(panel, matched, outcome, pre, post, exposure, unit, time, weights,
                        subclass, treatment, rates)
     delta = _changes(panel, outcome, exposure, unit, time, (pre, post), rates)
-    d, flow = _keep(matched, delta, unit, treatment)
+    d, flow = _keep(matched, delta, unit, treatment, weights)
     t = (d[treatment] == 1).to_numpy()
     w = d[weights].to_numpy(float)
     mean_t = np.average(d.delta[t], weights=w[t])

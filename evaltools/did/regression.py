@@ -25,6 +25,7 @@ from .checks import (
     check_unit_time,
     note_covariates,
 )
+from .options import check_roles
 
 __all__ = ["did_2x2", "twfe", "DiDResult", "fit_panel", "read_covariates"]
 
@@ -77,6 +78,10 @@ class DiDResult(ResultMixin):
 def read_covariates(data: pd.DataFrame, covariates, outcome: str, func: str) -> pd.DataFrame:
     """Covariate columns from a list or a formula (``"~ age + C(region)"``)."""
     x, lhs = covariate_matrix(data, covariates, func=func)
+    if outcome in x.columns:
+        raise SchemaError(f"The covariates of {func} include the outcome {outcome!r}: a "
+                          "regression of the outcome on itself has no treatment effect to "
+                          "estimate. Fix: leave the outcome out of covariates.")
     if lhs is not None and lhs != outcome:
         raise SchemaError(f"The covariates formula of {func} has {lhs!r} on the left of '~', "
                           f"but the outcome is {outcome!r}. Fix: write the covariates as "
@@ -133,6 +138,8 @@ def _check_duplicates(data, unit, func):
 
 def _check_2x2(data, outcome, treatment, post, unit, cluster, family, exposure):
     func = "did_2x2"
+    check_roles(func, {"outcome": outcome, "treatment": treatment, "post": post},
+                {"unit": unit, "cluster": cluster, "exposure": exposure})
     check_option(family, "family", func, ["gaussian", "poisson"])
     check_panel(data, func, numeric=[outcome, exposure], other=[treatment, post, unit, cluster],
                 unit=unit)
@@ -248,6 +255,8 @@ def twfe(data: pd.DataFrame, *, outcome: str, unit: str, time: str, treatment: s
     True
     """
     func = "twfe"
+    check_roles(func, {"outcome": outcome, "unit": unit, "time": time, "treatment": treatment},
+                {"cluster": cluster})
     check_panel(data, func, numeric=[outcome], other=[unit, time, treatment, cluster], unit=unit)
     check_unit_time(data, unit, time, func)
     check_binary_varies(data, treatment, "treatment", func)

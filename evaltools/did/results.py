@@ -11,8 +11,9 @@ import pandas as pd
 from scipy import stats
 
 from .._shared import ResultMixin, run_meta
-from ..validation import check_option
+from ..exceptions import ParameterError
 from .bootstrap import bootstrap_se, influence_se, multiplier_draws, uniform_critical_value
+from .options import check_aggregate_options, check_ax
 
 __all__ = ["ATTgtResult", "AggregateResult"]
 
@@ -127,14 +128,21 @@ class ATTgtResult(_BandMixin):
         """Aggregate ATT(g,t) as R's ``did::aggte``: ``"simple"`` (weighted by group size
         over post-treatment cells), ``"dynamic"`` (by event time e = t - g),
         ``"group"`` and ``"calendar"``; standard errors include the estimation of the
-        weights."""
+        weights.
+
+        As in R's ``aggte``: ``min_e``/``max_e`` bound the event times of ``"dynamic"``
+        (``max_e`` also the cells of ``"simple"`` and ``"group"``); ``balance_e`` (a
+        non-negative int) keeps the groups observed ``balance_e`` periods after treatment.
+        Options the kind does not use are ignored with a warning; a selection that leaves
+        no cell is refused."""
         from .aggregate import aggregate
 
-        check_option(kind, "kind", "aggregate", ["simple", "dynamic", "group", "calendar"])
+        check_aggregate_options(kind, balance_e, min_e, max_e)
         return aggregate(self, kind, balance_e=balance_e, min_e=min_e, max_e=max_e)
 
     def plot(self, ax=None, **kwargs):
         """ATT(g,t) with intervals, one panel row per group. Returns the Axes."""
+        check_ax(ax, "ATTgtResult.plot")
         t = self.table
         if ax is None:
             _, ax = plt.subplots(figsize=(8, 4))
@@ -203,6 +211,11 @@ class AggregateResult(_BandMixin):
 
     def plot(self, ax=None, **kwargs):
         """The per-e (or per-group, per-period) estimates with intervals."""
+        check_ax(ax, "AggregateResult.plot")
+        if self.kind == "simple":
+            raise ParameterError("AggregateResult.plot has nothing to plot for kind='simple' "
+                                 "(one overall estimate; see summary()). Fix: aggregate with "
+                                 "kind='dynamic', 'group' or 'calendar' to plot estimates.")
         if ax is None:
             _, ax = plt.subplots(figsize=(7, 4))
         d = self.detail
