@@ -93,11 +93,15 @@ def _cohorts(g_raw, periods, cohort, time, flow):
     return np.where(late, 0.0, g)
 
 
-def _covariate_array(data, covariates, unit, time, index, periods, notes):
+def _covariate_array(data, covariates, outcome, unit, time, index, periods, notes):
     """Covariates with a constant: units x (1+k) if fixed within unit, else per period."""
     if covariates is None:
         return np.ones((len(index), 1)), []
-    x, _ = covariate_matrix(data, covariates, func="att_gt")
+    x, lhs = covariate_matrix(data, covariates, func="att_gt")
+    if lhs is not None and lhs != outcome:
+        raise SchemaError(f"The covariates formula of att_gt has {lhs!r} on the left of '~', "
+                          f"but the outcome is {outcome!r}. Fix: write the covariates as "
+                          "'~ x1 + x2' and pass the outcome as outcome=.")
     x, dropped = drop_redundant(x)
     notes.extend(f"{k} ({v})" for k, v in dropped.items())
     names = list(x.columns)
@@ -202,7 +206,7 @@ def prepare_panel(data, *, outcome, unit, time, cohort, covariates, cluster, ant
     g = _cohorts(data.drop_duplicates(unit).set_index(unit)[cohort].loc[wide.index]
                  .to_numpy(), periods, cohort, time, flow)
     notes: list = []
-    x, names = _covariate_array(data, covariates, unit, time, wide.index, periods, notes)
+    x, names = _covariate_array(data, covariates, outcome, unit, time, wide.index, periods, notes)
     panel = Panel(y=wide.to_numpy(float), periods=periods, g=g, x=x, covariates=names,
                   codes=_clusters(data, unit, cluster, wide.index), flow=flow, notes=notes)
     _check_design(panel, anticipation, control_group, cohort)

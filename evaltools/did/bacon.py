@@ -21,7 +21,7 @@ from .checks import (
     check_twfe_identified,
     check_unit_time,
 )
-from .options import check_ax, check_roles
+from .options import check_ax, check_roles, plot_kwargs
 from .regression import fit_panel
 
 __all__ = ["bacon_decomposition", "BaconResult"]
@@ -59,7 +59,8 @@ class BaconResult(TableResult):
         if ax is None:
             _, ax = plt.subplots(figsize=(6, 4))
         for kind, part in self.table.groupby("type"):
-            ax.scatter(part["weight"], part["estimate"], label=kind, **kwargs)
+            with plot_kwargs("BaconResult.plot", kwargs, "scatter"):
+                ax.scatter(part["weight"], part["estimate"], label=kind, **kwargs)
         ax.axhline(self.twfe_estimate, color="black", linestyle="--", label="TWFE")
         ax.set_xlabel("weight")
         ax.set_ylabel("2x2 DiD estimate (outcome units)")

@@ -21,7 +21,7 @@ from .checks import (
     check_unit_time,
     note_covariates,
 )
-from .options import check_ax, check_roles
+from .options import check_ax, check_roles, plot_kwargs
 from .regression import ASSUMPTION, fit_panel, read_covariates
 
 __all__ = ["event_study", "EventStudyResult"]
@@ -64,9 +64,10 @@ class EventStudyResult(TableResult):
         if ax is None:
             _, ax = plt.subplots(figsize=(7, 4))
         t = self.table
-        ax.errorbar(t.index, t["estimate"], yerr=[t["estimate"] - t["conf_low"],
-                                                  t["conf_high"] - t["estimate"]],
-                    fmt="o", capsize=3, **kwargs)
+        with plot_kwargs("EventStudyResult.plot", kwargs, "errorbar"):
+            ax.errorbar(t.index, t["estimate"], yerr=[t["estimate"] - t["conf_low"],
+                                                      t["conf_high"] - t["estimate"]],
+                        fmt="o", capsize=3, **kwargs)
         ax.axhline(0, color="black", linewidth=0.8)
         ax.axvline(-0.5, color="grey", linestyle="--")
         ax.set_xlabel("periods relative to treatment")

@@ -78,6 +78,13 @@ def _check_id_types(in_panel, in_matched, unit):
                           f"{examples(in_panel.unique(), k=2)}, matched "
                           f"{examples(in_matched.unique(), k=2)}). Fix: convert one, e.g. "
                           f"matched['{unit}'].astype(panel['{unit}'].dtype).")
+    absent = ~in_matched.isin(in_panel)
+    if absent.all():
+        raise SchemaError(f"None of the {len(in_matched)} '{unit}' ids of the matched table of "
+                          f"matched_did appears in the panel (matched e.g. "
+                          f"{examples(in_matched.unique(), k=3)}; panel e.g. "
+                          f"{examples(in_panel.unique(), k=3)}). Fix: build the panel from the "
+                          "matched sample, with the same ids.")
 
 
 def _changes(panel, outcome, exposure, unit, time, windows, rates):
@@ -92,7 +99,7 @@ def _changes(panel, outcome, exposure, unit, time, windows, rates):
     return (change[1] - change[0]).rename("delta")
 
 
-def _keep(matched, delta, unit, treatment, weights):
+def _keep(matched, delta, unit, treatment, weights, windows):
     d = matched.set_index(unit).join(delta, how="left")
     lost = d["delta"].isna()
     if lost.any():
@@ -103,9 +110,8 @@ def _keep(matched, delta, unit, treatment, weights):
     d = d[~lost]
     for value, name in ((1, "treated"), (0, "control")):
         if not (d[treatment] == value).any():
-            raise SchemaError(f"No {name} unit of matched_did has rows in both the pre and "
-                              "post windows. Fix: check the windows against the panel's "
-                              "periods.")
+            raise SchemaError(f"No {name} unit of matched_did has rows {windows}. Fix: "
+                              "check the windows against the panel's periods.")
     for value, name in ((1, "treated"), (0, "control")):
         if not d.loc[d[treatment] == value, weights].gt(0).any():
             raise SchemaError(f"Every {name} unit of matched_did in the analysis has weight 0 "
@@ -146,7 +152,10 @@ def matched_did(panel: pd.DataFrame, matched: pd.DataFrame, *, outcome: str,
     pre, post = _check(panel, matched, outcome, pre, post, exposure, unit, time, weights,
                        subclass, treatment, rates)
     delta = _changes(panel, outcome, exposure, unit, time, (pre, post), rates)
-    d, flow = _keep(matched, delta, unit, treatment, weights)
+    span = (f"in both the pre window {list(pre)} and the post window {list(post)} of "
+            f"'{time}' (the panel has {panel[time].min():g} to {panel[time].max():g})"
+            + (f" with person-time > 0 in '{exposure}'" if rates else ""))
+    d, flow = _keep(matched, delta, unit, treatment, weights, span)
     t = (d[treatment] == 1).to_numpy()
     w = d[weights].to_numpy(float)
     mean_t = np.average(d.delta[t], weights=w[t])

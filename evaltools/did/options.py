@@ -10,6 +10,7 @@ aggregation) are ignored with a warning that says so, as MatchIt and R's did do.
 from __future__ import annotations
 
 import warnings
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -17,7 +18,7 @@ from ..exceptions import EvaltoolsWarning, ParameterError
 from ..validation import check_bool, check_number, check_option, check_random_state
 
 __all__ = ["IgnoredOptionWarning", "MAX_BOOT", "check_ax", "check_aggregate_options",
-           "check_attgt_options", "check_boot_size", "check_roles"]
+           "check_attgt_options", "check_boot_size", "check_roles", "plot_kwargs"]
 
 MAX_BOOT = 1_000_000  # R's did default is 999; a million draws already pins a 0.1% quantile
 _MAX_DRAW_BYTES = 2 * 1024**3  # the draws of every cell are kept for the uniform bands
@@ -82,6 +83,23 @@ def check_ax(ax, func: str) -> None:
         raise ParameterError(f"The 'ax' parameter of {func} must be a matplotlib Axes or None. "
                              f"Got {ax!r} ({type(ax).__name__}) instead. Fix: pass e.g. "
                              "plt.subplots()[1], or leave ax out for a new figure.")
+
+
+@contextmanager
+def plot_kwargs(func: str, kwargs: dict, target: str):
+    """Drawing with user keywords: matplotlib's refusal of one becomes an evaltools error.
+
+    >>> with plot_kwargs("plot", {}, "scatter"):
+    ...     pass
+    """
+    try:
+        yield
+    except (AttributeError, TypeError, ValueError) as err:
+        if not kwargs:  # no user keyword: not the user's mistake
+            raise
+        raise ParameterError(f"The keyword arguments {sorted(kwargs)} of {func} are passed to "
+                             f"matplotlib's {target}, which refused them: {err} Fix: use "
+                             f"keywords that {target} accepts (e.g. color=, marker=).") from None
 
 
 def check_attgt_options(*, control_group, est_method, base_period, boot_weights,

@@ -13,7 +13,7 @@ from scipy import stats
 from .._shared import ResultMixin, run_meta
 from ..exceptions import ParameterError
 from .bootstrap import bootstrap_se, influence_se, multiplier_draws, uniform_critical_value
-from .options import check_aggregate_options, check_ax
+from .options import check_aggregate_options, check_ax, plot_kwargs
 
 __all__ = ["ATTgtResult", "AggregateResult"]
 
@@ -151,7 +151,8 @@ class ATTgtResult(_BandMixin):
             colours = np.where(part["post"], "tab:blue", "tab:red")
             ax.errorbar(x, part["att"], yerr=self.critical_value * part["se"], fmt="none",
                         ecolor="grey")
-            ax.scatter(x, part["att"], c=colours, label=f"group {group}", **kwargs)
+            with plot_kwargs("ATTgtResult.plot", kwargs, "scatter"):
+                ax.scatter(x, part["att"], c=colours, label=f"group {group}", **kwargs)
         ax.axhline(0, color="black", linewidth=0.8)
         ax.set_xlabel("period")
         ax.set_ylabel("ATT(g, t) (outcome units)")
@@ -219,8 +220,9 @@ class AggregateResult(_BandMixin):
         if ax is None:
             _, ax = plt.subplots(figsize=(7, 4))
         d = self.detail
-        ax.errorbar(d.index.astype(float), d["estimate"], yerr=self.critical_value * d["se"],
-                    fmt="o", capsize=3, **kwargs)
+        with plot_kwargs("AggregateResult.plot", kwargs, "errorbar"):
+            ax.errorbar(d.index.astype(float), d["estimate"],
+                        yerr=self.critical_value * d["se"], fmt="o", capsize=3, **kwargs)
         ax.axhline(0, color="black", linewidth=0.8)
         if self.kind == "dynamic":
             ax.axvline(-0.5, color="grey", linestyle="--")

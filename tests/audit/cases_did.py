@@ -136,6 +136,13 @@ def _attgt_cases():
             cohort=panel_data()["cohort"].astype(str))), ("cohort",)),
         Case(a, "one period only", lambda: att(data=panel_data().query("year == 2012")),
              ("year", "period")),
+        Case(a, "covariates formula with another outcome", lambda: att(covariates="count ~ x"),
+             ("count", "outcome")),
+        Case(a, "n_boot True", lambda: att(bootstrap=True, n_boot=True), ("n_boot",)),
+        Case(a, "time as dates", lambda: att(data=panel_data().assign(
+            year=pd.to_datetime(panel_data()["year"].astype(str)))), ("year",)),
+        Case(a, "cohort between two periods", lambda: att(data=panel_data().assign(
+            cohort=panel_data()["cohort"].replace(2013, 2013.5))), ("cohort",)),
         Case(a, "data a dict", lambda: att(data=panel_data().to_dict()), ("data", "DataFrame")),
         Case(a, "data None", lambda: att(data=None), ("data", "DataFrame")),
     ]
@@ -173,6 +180,14 @@ def _aggregate_cases():
              ("ax",)),
         Case(a, "aggregate plot: simple has nothing to plot", lambda: fit().aggregate(
             "simple").plot(), ("simple", "kind")),
+        Case(a, "plot: a keyword matplotlib refuses", lambda: fit().plot(colour="red"),
+             ("colour",)),
+        Case(a, "aggregate plot: a keyword matplotlib refuses", lambda: fit().aggregate(
+            "group").plot(markersize="big"), ("markersize",)),
+        Case(a, "aggregate: max_e with kind calendar", lambda: fit().aggregate(
+            "calendar", max_e=2), ("max_e",)),
+        Case(a, "aggregate: min_e inf", lambda: fit().aggregate("dynamic", min_e=np.inf),
+             ("min_e",)),
         Case(a, "tidy: level 95", lambda: fit().tidy(95), ("level",)),
         Case(a, "conf_int: level text", lambda: fit_boot().conf_int("0.9"), ("level",)),
         Case(a, "aggregate tidy: level 0", lambda: fit_boot().aggregate("group").tidy(0),
@@ -270,6 +285,13 @@ def _event_cases():
             [d(), d().iloc[:2].assign(y=0.0)], ignore_index=True)), ("duplicate", "repeat")),
         Case(a, "event_study: data None", lambda: es(data=None), ("data", "DataFrame")),
         Case(a, "event_study plot: ax a string", lambda: es().plot(ax="a"), ("ax",)),
+        Case(a, "event_study plot: a keyword matplotlib refuses", lambda: es().plot(
+            colour="k"), ("colour",)),
+        Case(a, "event_study: window empty", lambda: es(window=(-1, -1)), ("window",)),
+        Case(a, "event_study: covariates formula with another outcome", lambda: es(
+            covariates="count ~ x"), ("count", "outcome")),
+        Case(a, "event_study: covariate is the outcome", lambda: es(covariates=["y"]),
+             ("y", "outcome")),
         Case(a, "event_study tidy: level -0.5", lambda: es().tidy(-0.5), ("level",)),
     ]
 
@@ -293,6 +315,10 @@ def _bacon_cases():
         Case(a, "bacon: outcome None", lambda: bacon(outcome=None), ("outcome",)),
         Case(a, "bacon plot: ax a number", lambda: bacon().plot(ax=1), ("ax",)),
         Case(a, "bacon tidy: level text", lambda: bacon().tidy("95%"), ("level",)),
+        Case(a, "bacon plot: a keyword matplotlib refuses", lambda: bacon().plot(size=3),
+             ("size",)),
+        Case(a, "bacon: treatment and outcome the same column", lambda: bacon(
+            outcome="treated"), ("outcome", "treatment")),
     ]
 
 
@@ -351,6 +377,19 @@ def _matched_cases():
         Case(a, "matched_did: duplicated unit-periods", lambda: mdid(panel=pd.concat(
             [_panel(), _panel().iloc[:3]], ignore_index=True)), ("duplicate", "repeat")),
         Case(a, "matched_did: outcome None", lambda: mdid(outcome=None), ("outcome",)),
+        Case(a, "matched_did: no matched id in the panel", lambda: mdid(
+            matched=t().assign(match_id=t()["match_id"] + 1000)), ("match_id",)),
+        Case(a, "matched_did: no person-time anywhere", lambda: mdid(
+            panel=_panel().assign(exposure=0.0)), ("exposure",)),
+        Case(a, "matched_did: pre with a bool", lambda: mdid(pre=(True, 2)), ("pre",)),
+        Case(a, "matched_did: unit and time the same column", lambda: mdid(unit="rel_period"),
+             ("unit", "time")),
+        Case(a, "matched_did: weights text", lambda: mdid(matched=t().assign(weights="1")),
+             ("weights",)),
+        Case(a, "did_2x2: exposure is the outcome", lambda: two(
+            outcome="count", family="poisson", exposure="count"), ("exposure", "outcome")),
+        Case(a, "did_2x2: covariates formula with another outcome", lambda: two(
+            covariates="count ~ x"), ("count", "outcome")),
     ]
 
 
