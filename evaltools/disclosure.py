@@ -24,8 +24,15 @@ import pandas as pd
 from scipy.optimize import linprog
 
 from ._shared import TableResult
-from .exceptions import EvaltoolsInputError, SchemaError
-from .validation import check_bool, check_columns, check_number, examples
+from .exceptions import EvaltoolsInputError, ParameterError, SchemaError
+from .validation import (
+    check_bool,
+    check_columns,
+    check_number,
+    check_unique_index,
+    examples,
+    no_estimates,
+)
 
 __all__ = ["suppress", "SuppressedTable", "DisclosureError", "feasible_intervals",
            "cycle_intervals"]
@@ -51,6 +58,9 @@ class SuppressedTable(TableResult):
     def _notes(self) -> list[str]:
         return [self.note]
 
+    def _estimates(self) -> pd.DataFrame:
+        no_estimates(self)
+
 
 def _check_counts(table, what: str = "table") -> np.ndarray:
     if not isinstance(table, pd.DataFrame):
@@ -58,6 +68,12 @@ def _check_counts(table, what: str = "table") -> np.ndarray:
                           f"{type(table).__name__} instead.")
     if table.empty:
         raise SchemaError(f"The {what} is empty: there is nothing to publish.")
+    check_unique_index(table, what)
+    if not table.columns.is_unique:
+        dup = pd.unique(table.columns[table.columns.duplicated()])
+        raise SchemaError(f"The {what} repeats column label(s) {examples(dup)}: published "
+                          "cells could not be told apart. Fix: rename the columns so each "
+                          "label is used once.")
     text = [c for c in table.columns if not pd.api.types.is_numeric_dtype(table[c])
             or pd.api.types.is_bool_dtype(table[c])]
     if text:
@@ -104,6 +120,7 @@ def feasible_intervals(values: np.ndarray, hidden: np.ndarray, *, lower: int = 0
     >>> feasible_intervals(v, v < 4, lower=1)[["lower", "upper"]].to_numpy().tolist()
     [[3.0, 3.0]]
     """
+    values, hidden = _check_grid(values, hidden, lower, "feasible_intervals")
     cells = np.argwhere(hidden)
     if len(cells) == 0:
         return pd.DataFrame(columns=["row", "column", "value", "lower", "upper", "width"])
@@ -175,6 +192,7 @@ def cycle_intervals(values: np.ndarray, hidden: np.ndarray, *, lower: int = 0) -
     >>> cycle_intervals(v, np.ones((2, 2), bool), lower=1).tolist()[0]
     [1.0, 14.0]
     """
+    values, hidden = _check_grid(values, hidden, lower, "cycle_intervals")
     cells = np.argwhere(hidden)
     slack = np.where(hidden, values - lower, -np.inf).astype(float)
     out = np.empty((len(cells), 2))
@@ -241,9 +259,46 @@ def _protect(values: np.ndarray, hidden: np.ndarray, threshold: int, lower: int,
                                                              strict=True)]
     raise DisclosureError(
         f"No suppression pattern protects this table: {len(cells)} suppressed cell(s), e.g. "
-        f"{cells[:5]}, could still be narrowed to a range of {threshold} or less from the "
-        "other cells and the totals, and no non-zero cell is left to hide. Fix: merge small "
-        "rows or columns, or publish the table without totals after review.")
+        f"{cells[:5]}, could still be narrowed to a range of threshold={threshold} or less from "
+        "the other cells and the totals, and no non-zero cell is left to hide. Fix: merge "
+        "small rows or columns, check the threshold, or publish the table without totals "
+        "after review.")
+
+
+MAX_AUDITED_CELLS = 1_000
+"""Most primary-suppressed cells whose pattern is audited by linear programming (about ten
+seconds); more would take minutes to hours."""
+
+
+def _check_work(values: np.ndarray, primary: int) -> None:
+    if primary > MAX_AUDITED_CELLS:
+        raise ParameterError(
+            f"suppress would audit {primary:,} small cells of a {values.shape[0]:,} x "
+            f"{values.shape[1]:,} table by linear programming, which takes minutes to hours; "
+            f"the limit is {MAX_AUDITED_CELLS:,} suppressed cells. Fix: aggregate categories "
+            "or split the table into the parts that are published together, or pass "
+            "secondary=False for a table whose totals are never published.")
+
+
+def _check_grid(values, hidden, lower, func: str):
+    """A two-way table of counts and a boolean mask of the same shape, for the audits."""
+    try:
+        values = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise ParameterError(f"The 'values' parameter of {func} must be a 2-D array of "
+                             f"counts. Got {values!r} instead.") from None
+    if values.ndim != 2 or not np.isfinite(values).all() or (values < 0).any():
+        raise ParameterError(f"The 'values' parameter of {func} must be a 2-D array of finite "
+                             f"counts >= 0. Got shape {values.shape} with "
+                             f"{int((~np.isfinite(values)).sum())} non-finite and "
+                             f"{int((values < 0).sum())} negative value(s).")
+    hidden = np.asarray(hidden)
+    if hidden.dtype != bool or hidden.shape != values.shape:
+        raise ParameterError(f"The 'hidden' parameter of {func} must be a boolean array of the "
+                             f"shape of values {values.shape}. Got dtype {hidden.dtype}, shape "
+                             f"{hidden.shape}. Fix: e.g. hidden=values < 8.")
+    check_number(lower, "lower", func, low=0, high=np.inf, closed="left", integer=True)
+    return values, hidden
 
 
 def suppress(table: pd.DataFrame, threshold: int = 7, *, rounding: int | None = 5,
@@ -289,7 +344,9 @@ def suppress(table: pd.DataFrame, threshold: int = 7, *, rounding: int | None = 
     values = _check_counts(table)
     hidden = (values <= threshold) & ((values > 0) | suppress_zeros)
     primary = int(hidden.sum())
-    audit = feasible_intervals(values, hidden[:0])
+    if secondary:
+        _check_work(values, primary)
+    audit = pd.DataFrame(columns=["row", "column", "value", "lower", "upper", "width"])
     if secondary and hidden.any():
         hidden, audit = _protect(values, _secondary(values, hidden), threshold,
                                  0 if suppress_zeros else 1, table.index, table.columns)
@@ -333,6 +390,9 @@ def _round(values: np.ndarray, base: int | None) -> np.ndarray:
 def _suppress_long(table, count_col, threshold, rounding, suppress_zeros):
     if not isinstance(table, pd.DataFrame):
         raise SchemaError(f"suppress needs a pandas DataFrame. Got {type(table).__name__}.")
+    if not isinstance(count_col, (str, int, np.integer)) or isinstance(count_col, bool):
+        raise ParameterError("The 'count_col' parameter of suppress must be a column name "
+                             f"(str) or None. Got {count_col!r} instead.")
     check_columns(table, [count_col], "table", fix="pass the name of the count column as "
                                                    "count_col")
     values = _check_counts(table[[count_col]]).ravel()

@@ -14,14 +14,15 @@ or more, or conducted independently in usual practice). Level 1 marks a logic mo
 from __future__ import annotations
 
 import html
+import warnings
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import pandas as pd
 
 from ._shared import ResultMixin
-from .exceptions import ParameterError
-from .validation import check_bool, check_number, check_option
+from .exceptions import DataWarning, ParameterError
+from .validation import check_bool, check_number, check_option, no_estimates
 
 __all__ = ["rate_design", "DesignRating", "EvidenceClaim"]
 
@@ -44,6 +45,9 @@ class DesignRating(ResultMixin):
     @property
     def label(self) -> str:
         return LEVELS[self.level]
+
+    def _estimates(self) -> pd.DataFrame:
+        no_estimates(self)
 
     def summary(self) -> pd.DataFrame:
         return pd.DataFrame({"": [self.label, "; ".join(self.reasons),
@@ -95,6 +99,7 @@ def rate_design(*, design: str, logic_model: bool = True, comparison: str | None
     check_number(attrition, "attrition", "rate_design", low=0, high=1, allow_none=True)
     check_number(sample_size, "sample_size", "rate_design", low=0, integer=True)
     check_number(replications, "replications", "rate_design", low=0, integer=True)
+    _warn_ignored(design, comparison, significant_positive)
     reasons, to_raise = [], []
     if not logic_model:
         return DesignRating(0, ["no logic model (theory of change)"],
@@ -120,6 +125,19 @@ def rate_design(*, design: str, logic_model: bool = True, comparison: str | None
     if not preregistered:
         to_raise.append("pre-register the analysis plan")
     return DesignRating(3, reasons, to_raise)
+
+
+def _warn_ignored(design, comparison, significant_positive):
+    """Options that the design makes meaningless are named, not silently dropped."""
+    ignored = []
+    if comparison is not None and design in ("before_after", "none"):
+        ignored.append(f"comparison={comparison!r} (a {design!r} design has no comparison "
+                       "group)")
+    if significant_positive and design == "none":
+        ignored.append("significant_positive=True (design='none' means no evaluation)")
+    if ignored:
+        warnings.warn("rate_design: " + "; ".join(ignored) + " ignored. Fix: check the design.",
+                      DataWarning, stacklevel=3)
 
 
 def _rigour(design, equivalence, attrition, n, valid, reasons, to_raise) -> bool:
@@ -170,6 +188,29 @@ class EvidenceClaim:
     claimed_saving_per_pound: float | None = None
     audited_saving_per_pound: float | None = None
     findings: list[str] = field(default_factory=list)
+
+    def __post_init__(self):
+        func = "EvidenceClaim"
+        for name in ("programme", "claim", "source"):
+            value = getattr(self, name)
+            if not isinstance(value, str) or (name != "source" and not value.strip()):
+                raise ParameterError(f"The '{name}' parameter of {func} must be a non-empty str"
+                                     f"{'' if name != 'source' else ' (or left out)'}. Got "
+                                     f"{value!r} instead.")
+        check_option(self.design, "design", func, DESIGNS)
+        if self.rating is not None and not isinstance(self.rating, DesignRating):
+            raise ParameterError(f"The 'rating' parameter of {func} must be a DesignRating "
+                                 "(from rate_design) or None. Got "
+                                 f"{type(self.rating).__name__} {self.rating!r} instead.")
+        for name in ("rtm_share_explained", "claimed_saving_per_pound",
+                     "audited_saving_per_pound"):
+            check_number(getattr(self, name), name, func, low=-float("inf"),
+                         high=float("inf"), closed="neither", allow_none=True)
+        if not isinstance(self.findings, (list, tuple)) or not all(
+                isinstance(f, str) for f in self.findings):
+            raise ParameterError(f"The 'findings' parameter of {func} must be a list of str "
+                                 f"(one sentence each). Got {self.findings!r} instead.")
+        self.findings = list(self.findings)
 
     def _rows(self) -> list[tuple[str, str]]:
         rows = [("Programme", self.programme), ("Claim", self.claim),

@@ -25,15 +25,29 @@ def compare(results: list, names: list[str] | None = None) -> pd.DataFrame:
                              f"evaltools results. Got {results!r} instead.")
     for i, r in enumerate(results):
         _check_result(r, f"results[{i}]", "compare")
-    if names is not None and (isinstance(names, str) or len(names) != len(results)):
-        raise ParameterError(f"The 'names' parameter of compare must give one name per result "
-                             f"({len(results)}). Got {names!r} instead.")
+    _check_names(names, len(results))
     names = names or [f"({i + 1}) {type(r).__name__}" for i, r in enumerate(results)]
     return pd.concat({name: r.summary() for name, r in zip(names, results, strict=True)})
 
 
+def _check_names(names, n: int) -> None:
+    """One distinct text label per result, or None."""
+    if names is None:
+        return
+    ok = (isinstance(names, (list, tuple)) and len(names) == n
+          and all(isinstance(x, str) and x for x in names))
+    if not ok:
+        raise ParameterError(f"The 'names' parameter of compare must give one name per result "
+                             f"({n}), as a list of str. Got {names!r} instead.")
+    if len(set(names)) != n:
+        dup = sorted({x for x in names if names.count(x) > 1})
+        raise ParameterError(f"The 'names' parameter of compare repeats {dup}: rows of "
+                             "different results would be merged. Fix: give each result its "
+                             "own name.")
+
+
 def _check_result(result, name: str, func: str) -> None:
-    if not callable(getattr(result, "summary", None)) or not hasattr(result, "meta"):
+    if isinstance(result, type) or not callable(getattr(result, "summary", None)) or not hasattr(result, "meta"):
         raise ParameterError(f"The '{name}' parameter of {func} must be an evaltools result "
                              "(an object with .summary() and .meta, such as a MatchResult). "
                              f"Got {type(result).__name__} {result!r} instead.")

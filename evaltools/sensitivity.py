@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,8 +11,15 @@ import pandas as pd
 from scipy import stats
 
 from ._shared import ResultMixin, TableResult, run_meta
-from .exceptions import EvaltoolsInputError, ParameterError, SchemaError
-from .validation import check_bool, check_finite, check_number, check_option, examples
+from .exceptions import DataWarning, EvaltoolsInputError, ParameterError, SchemaError
+from .validation import (
+    check_bool,
+    check_finite,
+    check_number,
+    check_option,
+    examples,
+    no_estimates,
+)
 
 __all__ = ["e_value", "rosenbaum_bounds", "EValue", "RosenbaumBounds"]
 
@@ -49,6 +57,9 @@ class EValue(ResultMixin):
 
     def _notes(self) -> list[str]:
         return [self.reading]
+
+    def _estimates(self) -> pd.DataFrame:
+        no_estimates(self)
 
 
 def _threshold(rr: float, true: float) -> float:
@@ -121,6 +132,10 @@ def e_value(estimate: float, lower: float | None = None, upper: float | None = N
     """
     check_option(kind, "kind", "e_value", ["rr", "hr", "or", "smd"])
     rare = check_bool(rare, "rare", "e_value")
+    if not rare and kind in ("rr", "smd"):
+        warnings.warn(f"e_value: rare=False is ignored for kind={kind!r}: only odds and hazard "
+                      "ratios are converted for a common outcome. Fix: leave rare out, or "
+                      "give kind='or' or 'hr'.", DataWarning, stacklevel=2)
     _check_e_inputs(estimate, lower, upper, kind, true)
     true = (0.0 if kind == "smd" else 1.0) if true is None else true
     rr, rr_true = _to_rr(estimate, kind, rare), _to_rr(true, kind, rare)
@@ -167,6 +182,9 @@ class RosenbaumBounds(TableResult):
     def _notes(self) -> list[str]:
         return [self.reading]
 
+    def _estimates(self) -> pd.DataFrame:
+        no_estimates(self)
+
 
 def rosenbaum_bounds(m_or_differences, outcome: str | None = None,
                      gammas=(1, 1.25, 1.5, 1.75, 2, 2.5, 3), *, alpha: float = 0.05,
@@ -200,6 +218,10 @@ def rosenbaum_bounds(m_or_differences, outcome: str | None = None,
     check_option(zeros, "zeros", "rosenbaum_bounds", ["keep", "drop"])
     check_number(alpha, "alpha", "rosenbaum_bounds", low=0, high=1, closed="neither")
     gammas = _check_gammas(gammas)
+    if outcome is not None and not hasattr(m_or_differences, "pairs"):
+        warnings.warn(f"rosenbaum_bounds: outcome={outcome!r} is ignored: the first argument is "
+                      "already the pair differences. Fix: pass a MatchResult with outcome=, or "
+                      "leave outcome out.", DataWarning, stacklevel=2)
     d = _pair_differences(m_or_differences, outcome)
     d = -d if alternative == "less" else d
     n_zero = int((d == 0).sum())
@@ -222,14 +244,24 @@ def rosenbaum_bounds(m_or_differences, outcome: str | None = None,
         t_plus=float(t_plus))))
 
 
+MAX_GAMMAS = 10_000
+"""Most Gamma values tried at once: a sensitivity table needs tens, not millions."""
+
+
 def _check_gammas(gammas) -> np.ndarray:
+    size = np.size(gammas) if not isinstance(gammas, str) else 1
+    if size > MAX_GAMMAS:
+        raise ParameterError(f"The 'gammas' parameter of rosenbaum_bounds lists {size:,} "
+                             f"values; the limit is {MAX_GAMMAS:,}. Fix: a grid such as "
+                             "np.arange(1, 5.01, 0.25) is enough to find where significance "
+                             "is lost.")
     values = np.atleast_1d(np.asarray(gammas, dtype=object))
     if values.size == 0:
         raise ParameterError("The 'gammas' parameter of rosenbaum_bounds must list at least "
                              "one Gamma >= 1. Got an empty list instead.")
-    for gamma in values:
+    for gamma in values.ravel():
         check_number(gamma, "gammas", "rosenbaum_bounds", low=1, high=np.inf, closed="left")
-    return values.astype(float)
+    return values.ravel().astype(float)
 
 
 def _pair_differences(m_or_differences, outcome):

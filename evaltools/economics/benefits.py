@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from .._shared import TableResult, run_meta
-from ..exceptions import ParameterError
+from ..exceptions import DataWarning, ParameterError
 from ..validation import check_number, check_option, check_random_state
 from .discounting import GREEN_BOOK_RATE, check_rate, discount_factors
 
@@ -93,6 +94,9 @@ def _effect_parts(effect) -> tuple[float, float]:
     if lo > hi:
         raise ParameterError(f"The effect interval has lower {lo:g} above upper {hi:g}. Fix: "
                              "pass (estimate, ci_low, ci_high) in that order.")
+    if not lo <= est <= hi:
+        raise ParameterError(f"The effect estimate {est:g} lies outside its interval ({lo:g}, "
+                             f"{hi:g}). Fix: pass (estimate, ci_low, ci_high) in that order.")
     return est, (hi - lo) / (2 * _Z975)
 
 
@@ -103,6 +107,10 @@ def _check_costs(unit_cost, people, cost, years, rate, drop_off, func):
     check_number(years, "years", func, low=1, high=1000, integer=True)
     check_number(drop_off, "drop_off", func, low=0, high=1)
     check_rate(rate, func)
+    if years == 1 and drop_off > 0:
+        warnings.warn(f"{func}: drop_off={drop_off} is ignored with years=1: the effect only "
+                      "falls after its first year. Fix: give years= the effect lasts.",
+                      DataWarning, stacklevel=3)
 
 
 def benefit_cost(effect, *, unit_cost: float, people: int, cost: float, years: int = 1,

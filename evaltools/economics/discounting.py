@@ -32,6 +32,8 @@ _DECLINING = {
     "health": np.array([0.015, 0.0129, 0.0107, 0.0086, 0.0064, 0.0043]),
 }
 _RATE_NAMES = {"declining": "standard", "declining_health": "health"}
+MAX_YEARS = 100_000
+"""Longest horizon discounted: far beyond the Green Book's last step (year 301 on)."""
 
 
 def declining_schedule(years: int, kind: str = "standard") -> np.ndarray:
@@ -43,7 +45,7 @@ def declining_schedule(years: int, kind: str = "standard") -> np.ndarray:
     >>> declining_schedule(32, kind="health")[[0, 29, 30, 31]]
     array([0.015 , 0.015 , 0.0129, 0.0129])
     """
-    check_number(years, "years", "declining_schedule", low=0, high=100_000, integer=True)
+    check_number(years, "years", "declining_schedule", low=0, high=MAX_YEARS, integer=True)
     check_option(kind, "kind", "declining_schedule", list(_DECLINING))
     step = np.searchsorted(_STEP_START, np.arange(1, int(years) + 1), side="right") - 1
     return _DECLINING[kind][step]
@@ -73,7 +75,8 @@ def discount_factors(n_years: int, rate: float | str = GREEN_BOOK_RATE) -> np.nd
     >>> round(float(discount_factors(32, "declining_health")[31]), 4)   # 1.015^-30 / 1.0129
     0.6316
     """
-    check_number(n_years, "n_years", "discount_factors", low=1, high=100_000, integer=True)
+    check_number(n_years, "n_years", "discount_factors", low=1, high=MAX_YEARS,
+                 integer=True)
     rate = check_rate(rate, "discount_factors")
     if isinstance(rate, str):
         per_year = declining_schedule(int(n_years) - 1, _RATE_NAMES[rate])
@@ -97,6 +100,11 @@ def present_value(flows, rate: float | str = GREEN_BOOK_RATE) -> float:
     if flows.ndim != 1 or len(flows) == 0:
         raise ParameterError("The 'flows' parameter of present_value must be a non-empty 1-D "
                              f"sequence of yearly amounts. Got shape {flows.shape} instead.")
+    if len(flows) > MAX_YEARS:
+        raise ParameterError(f"The 'flows' parameter of present_value has {len(flows):,} yearly "
+                             f"amounts; the limit is {MAX_YEARS:,} years (the Green Book's "
+                             "schedule ends after year 300). Fix: check that flows are yearly, "
+                             "not daily or per person.")
     return float(flows @ discount_factors(len(flows), rate))
 
 

@@ -11,10 +11,14 @@ import pandas as pd
 
 from .._shared import ResultMixin, run_meta
 from ..exceptions import ParameterError
-from ..validation import check_number, check_option
+from ..validation import check_ax, check_number, check_option, no_estimates, plot_options
 from .discounting import GREEN_BOOK_RATE, check_rate, finite_array, present_value
 
-__all__ = ["outcome_payments", "OutcomePayments"]
+__all__ = ["outcome_payments", "OutcomePayments", "BASELINE_KINDS"]
+
+BASELINE_KINDS = ["given", "historic", "matched comparison"]
+"""How the baseline was set: as the contract states it, from the cohort's own history (which
+pays for regression to the mean), or from a matched comparison group."""
 
 
 @dataclass(repr=False)
@@ -37,6 +41,9 @@ class OutcomePayments(ResultMixin):
                                                            / s["service cost"].sum()),
             "commissioner net (present value)": present_value(s["commissioner cash"], rate)}})
 
+    def _estimates(self) -> pd.DataFrame:
+        no_estimates(self)
+
     def _notes(self) -> list[str]:
         o = self.meta["options"]
         return [f"Tariff {o['tariff']} per outcome against a {o['baseline_kind']} baseline; "
@@ -46,11 +53,14 @@ class OutcomePayments(ResultMixin):
                 "have happened anyway; a matched-comparison baseline does not."]
 
     def plot(self, ax=None, **kwargs):
-        """Payments per period and the investor's cumulative position."""
+        """Payments per period and the investor's cumulative position; ``kwargs`` go to the
+        payment bars (``Axes.bar``)."""
+        check_ax(ax, "OutcomePayments.plot")
         if ax is None:
             _, ax = plt.subplots(figsize=(7, 4))
         s = self.schedule
-        ax.bar(s.index, s["payment"], label="outcome payment", **kwargs)
+        with plot_options("OutcomePayments.plot", kwargs):
+            ax.bar(s.index, s["payment"], label="outcome payment", **kwargs)
         ax.plot(s.index, s["investor cash"].cumsum(), color="black", marker="o",
                 label="investor, cumulative")
         ax.axhline(0, color="grey", linewidth=0.8)
@@ -72,7 +82,9 @@ def outcome_payments(outcomes, baseline, *, tariff: float, service_cost, people:
     achievement, never below zero. Payments are capped at ``cap_per_person * people`` and
     at ``cap_total`` (cumulatively), and made ``lag`` periods later. The investor funds the
     service (``service_cost`` each period) and receives the payments; the commissioner pays
-    them and, with ``unit_saving``, saves that much per outcome.
+    them and, with ``unit_saving``, saves that much per outcome. ``baseline_kind`` (one of
+    ``"given"``, ``"historic"``, ``"matched comparison"``) records how the baseline was set,
+    for the notes.
 
     Examples
     --------
@@ -85,6 +97,7 @@ def outcome_payments(outcomes, baseline, *, tariff: float, service_cost, people:
         outcomes, baseline, service_cost, tariff=tariff, people=people,
         cap_per_person=cap_per_person, cap_total=cap_total, unit_saving=unit_saving, lag=lag,
         direction=direction, rate=rate)
+    check_option(baseline_kind, "baseline_kind", "outcome_payments", BASELINE_KINDS)
     payable = np.maximum(baseline - outcomes if direction == "reduction"
                          else outcomes - baseline, 0)
     due = payable * tariff

@@ -12,7 +12,13 @@ import pandas as pd
 
 from .._shared import ResultMixin, run_meta
 from ..exceptions import DataWarning, ParameterError
-from ..validation import check_bool, check_number, check_random_state
+from ..validation import (
+    check_ax,
+    check_bool,
+    check_number,
+    check_random_state,
+    plot_options,
+)
 from .counts import CountModel, expected_rtm_counts
 from .results import draw_estimates, percentile_tidy
 from .simulate import MAX_COHORT, simulate_cohort_ratios
@@ -89,13 +95,17 @@ class AuditResult(ResultMixin):
                 "described."]
 
     def plot(self, ax=None, **kwargs):
-        """Claimed before and after beside the after expected from RTM alone."""
+        """Claimed before and after beside the after expected from RTM alone; ``kwargs`` go
+        to the bars (``Axes.bar``)."""
+        check_ax(ax, "AuditResult.plot")
         if ax is None:
             _, ax = plt.subplots(figsize=(6, 4))
         lo, hi = self.rtm_interval
         labels = ["before (claimed)", "after (claimed)", "after, no effect\n(RTM alone)"]
         values = [self.claimed_before, self.claimed_after, self.rtm_after]
-        bars = ax.bar(labels, values, color=["#888888", "#1f77b4", "#ff7f0e"], **kwargs)
+        with plot_options("AuditResult.plot", kwargs):
+            bars = ax.bar(labels, values, **{"color": ["#888888", "#1f77b4", "#ff7f0e"],
+                                             **kwargs})
         ax.errorbar(2, self.rtm_after, yerr=[[self.rtm_after - (self.claimed_before - hi)],
                                              [(self.claimed_before - lo) - self.rtm_after]],
                     color="black", capsize=6)

@@ -59,13 +59,15 @@ class CountModel:
         return self.mean + self.mean**2 / self.dispersion
 
     def pmf(self, y: np.ndarray) -> np.ndarray:
+        """Probability of each count ``y`` in one period."""
         k, mu = self.dispersion, self.mean
-        return stats.nbinom.pmf(y, k, k / (k + mu))
+        return stats.nbinom.pmf(_counts(y, "CountModel.pmf"), k, k / (k + mu))
 
     def expected_next(self, y: np.ndarray) -> np.ndarray:
         """E[count next period | count this period = y]."""
         k, mu, rho = self.dispersion, self.mean, self.stability
-        return rho * (k + np.asarray(y, float)) / (k / mu + 1) + (1 - rho) * mu
+        y = _counts(y, "CountModel.expected_next")
+        return rho * (k + y) / (k / mu + 1) + (1 - rho) * mu
 
     def support(self) -> np.ndarray:
         """Counts 0..top, where top leaves less than 1e-13 of the distribution above it.
@@ -100,6 +102,21 @@ class CountModel:
         own = (rng.gamma((1 - rho) * k, 1 / k, (n, periods)) if rho < 1
                else np.zeros((n, periods)))
         return rng.poisson(mu * (shared[:, None] + own))
+
+
+def _counts(y, func: str) -> np.ndarray:
+    """Counts as a float array: finite and non-negative (a negative count has no meaning)."""
+    try:
+        arr = np.asarray(y, dtype=float)
+    except (TypeError, ValueError):
+        raise ParameterError(f"The 'y' parameter of {func} must be counts (numbers >= 0). Got "
+                             f"{y!r} instead.") from None
+    bad = ~np.isfinite(arr) | (arr < 0)
+    if bad.any():
+        raise ParameterError(f"The 'y' parameter of {func} must be finite counts >= 0; "
+                             f"{int(bad.sum())} value(s) are not, e.g. "
+                             f"{arr[bad].ravel()[:5].tolist()}.")
+    return arr
 
 
 def check_model(model, func: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 import matplotlib.pyplot as plt
@@ -10,8 +11,15 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from .._shared import TableResult, run_meta
-from ..exceptions import EvaltoolsInputError
-from ..validation import check_bool, check_number, check_random_state, examples
+from ..exceptions import DataWarning, EvaltoolsInputError
+from ..validation import (
+    check_ax,
+    check_bool,
+    check_number,
+    check_random_state,
+    examples,
+    plot_options,
+)
 from .results import draw_estimates, percentile_tidy
 
 __all__ = ["decompose_change", "decompose_with_model", "DecompositionResult"]
@@ -46,12 +54,14 @@ class DecompositionResult(TableResult):
                 "use) and share their trend."]
 
     def plot(self, ax=None, **kwargs):
-        """Bars of each component with its 95% interval."""
+        """Bars of each component with its 95% interval; ``kwargs`` go to ``Axes.bar``."""
+        check_ax(ax, "DecompositionResult.plot")
         if ax is None:
             _, ax = plt.subplots(figsize=(7, 4))
         t = self.table.dropna(subset=["estimate"])
         err = np.vstack([t["estimate"] - t["ci_low"], t["ci_high"] - t["estimate"]])
-        ax.bar(t.index, t["estimate"], yerr=err, capsize=4, **kwargs)
+        with plot_options("DecompositionResult.plot", kwargs):
+            ax.bar(t.index, t["estimate"], yerr=err, capsize=4, **kwargs)
         ax.axhline(0, color="black", linewidth=0.8)
         ax.set_ylabel("change in mean use per person (after - before)")
         ax.tick_params(axis="x", rotation=20)
@@ -81,6 +91,36 @@ def _arrays(name, before, after):
                                   f"of the same people (the same length); got lengths "
                                   f"{b.size} and {a.size} (shapes {b.shape} and {a.shape}).")
     return a - b
+
+
+def _population(before, after, func):
+    """The population's changes, or None; one of the two arrays alone is a mistake."""
+    if (before is None) != (after is None):
+        given, missing = (("population_before", "population_after") if after is None
+                          else ("population_after", "population_before"))
+        raise EvaltoolsInputError(f"{func} got {given} without {missing}: the secular trend "
+                                  "needs both. Fix: pass both arrays, or neither.")
+    return None if before is None else _arrays("population", before, after)
+
+
+def _check_cohort(before, after, threshold):
+    """The count model describes counts: refuse negative values, and warn when people in
+    the cohort could not have been picked by the rule the model is given."""
+    for label, values in (("treated_before", before), ("treated_after", after)):
+        if (values < 0).any():
+            raise EvaltoolsInputError(
+                f"{label} must be counts (>= 0) for decompose_with_model; "
+                f"{int((values < 0).sum())} value(s) are negative, at positions "
+                f"{examples(np.flatnonzero(values < 0))}. Fix: pass event counts per person.")
+    if isinstance(threshold, (int, float, np.integer, np.floating)) and np.isfinite(threshold):
+        below = before < threshold
+        if below.any():
+            warnings.warn(
+                f"decompose_with_model: {int(below.sum())} of {len(before)} people have "
+                f"treated_before below threshold={threshold}, at positions "
+                f"{examples(np.flatnonzero(below))}; the regression to the mean component "
+                "assumes everyone was picked by that rule. Fix: pass the rule the cohort was "
+                "really picked by.", DataWarning, stacklevel=3)
 
 
 def _components(treated, control, population):
@@ -114,8 +154,7 @@ def decompose_change(treated_before, treated_after, control_before, control_afte
     check_random_state(random_state, "decompose_change")
     treated = _arrays("treated", treated_before, treated_after)
     control = _arrays("control", control_before, control_after)
-    population = (None if population_before is None
-                  else _arrays("population", population_before, population_after))
+    population = _population(population_before, population_after, "decompose_change")
     if paired and len(treated) != len(control):
         raise EvaltoolsInputError(f"paired=True needs as many controls as treated (the same "
                                   f"length); got {len(control)} and {len(treated)}.")
@@ -170,8 +209,8 @@ def decompose_with_model(treated_before, treated_after, *, model, threshold=None
     check_random_state(random_state, "decompose_with_model")
     treated = _arrays("treated", treated_before, treated_after)
     treated_b = np.asarray(treated_before, float)
-    population = (None if population_before is None
-                  else _arrays("population", population_before, population_after))
+    _check_cohort(treated_b, treated_b + treated, threshold)
+    population = _population(population_before, population_after, "decompose_with_model")
     expected = expected_rtm_counts(model, threshold=threshold, top=top)
     relative = expected.change / expected.selected_mean
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..exceptions import SchemaError
-from ..validation import check_columns, check_finite, examples
+from ..exceptions import ParameterError, SchemaError
+from ..validation import check_columns, check_finite, check_frame, examples
 from .counts import CountModel
 
 __all__ = ["fit_count_model"]
@@ -59,8 +59,21 @@ def fit_count_model(data: pd.DataFrame, outcome: str, *, unit: str = "person_id"
 def person_period_table(data: pd.DataFrame, outcome: str, unit: str, time: str, *,
                         counts: bool = False) -> pd.DataFrame:
     """Wide table (person x period) of ``outcome``, refusing non-finite values, negative
-    counts and repeated person-periods rather than summing them silently."""
+    counts, periods that are not numbers and repeated person-periods rather than summing or
+    sorting them silently."""
+    func = "fit_count_model" if counts else "selection_trajectory"
+    for name, value in (("outcome", outcome), ("unit", unit), ("time", time)):
+        if not isinstance(value, (str, int, np.integer)) or isinstance(value, bool):
+            raise ParameterError(f"The '{name}' parameter of {func} must be a column name "
+                                 f"(str). Got {value!r} instead.")
+    check_frame(data, "data")
     check_columns(data, [unit, time, outcome], "data")
+    if not pd.api.types.is_numeric_dtype(data[time]) or pd.api.types.is_bool_dtype(data[time]):
+        raise SchemaError(f"Column '{time}' (time) of the data must hold period numbers "
+                          f"(e.g. years or periods relative to an index date); it has dtype "
+                          f"{data[time].dtype}, e.g. {examples(pd.unique(data[time])[:5])}. "
+                          "Fix: convert it with pd.to_numeric, or number the periods.")
+    check_finite(data, [time], "data", id_col=unit, fix="give every row its period")
     check_finite(data, [outcome], "data", id_col=unit,
                  fix="fill missing counts with 0 where the person had no events, or drop "
                      "the person")

@@ -15,10 +15,12 @@ above ``hi``) moves both tails towards the mean. When people are selected on the
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 from scipy import optimize, stats
 
-from ..exceptions import ParameterError
+from ..exceptions import DataWarning, ParameterError
 from ..validation import check_number, check_option, check_random_state
 
 __all__ = ["expected_rtm_normal", "solve_rtm_normal"]
@@ -42,8 +44,8 @@ def _selected_mean_shift(z_lo, z_hi):
 def _shift_or_raise(z_lo, z_hi) -> float:
     shift, mass = _selected_mean_shift(z_lo, z_hi)
     if mass <= 1e-300:
-        raise ParameterError("The cut-off is so extreme that nobody in the population passes "
-                             "it (selected share below 1e-300). Fix: check the cut-off against "
+        raise ParameterError("The 'cutoff' is so extreme that nobody in the population passes "
+                             "it (selected share below 1e-300). Fix: check the cutoff against "
                              "the mean and SD.")
     return float(shift)
 
@@ -133,7 +135,9 @@ def expected_rtm_normal(mean: float, sd: float, r: float, cutoff, tail: str = "u
     shift = _shift_or_raise(z_lo, z_hi)
     change = -(sd**2 * (1 - r) / n_baseline) / sd_sel * shift
     draws = None
-    if n is not None:
+    if n is None:
+        _warn_ignored(n_sim, random_state)
+    else:
         check_number(n, "n", "expected_rtm_normal", low=4, high=np.inf, closed="left",
                      integer=True)
         check_number(n_sim, "n_sim", "expected_rtm_normal", low=100, high=10_000_000,
@@ -148,6 +152,17 @@ def expected_rtm_normal(mean: float, sd: float, r: float, cutoff, tail: str = "u
                        ci_high=ci[1], model="normal", draws=draws,
                        inputs=dict(mean=mean, sd=sd, r=r, cutoff=cutoff, tail=tail,
                                    n_baseline=n_baseline, n=n))
+
+
+def _warn_ignored(n_sim, random_state):
+    """Simulation options without ``n`` change nothing: say so rather than ignore them."""
+    given = [f"{k}={v!r}" for k, v, default in (("n_sim", n_sim, 2000),
+                                                 ("random_state", random_state, None))
+             if v is not default and v != default]
+    if given:
+        warnings.warn(f"expected_rtm_normal: {', '.join(given)} ignored: the interval is only "
+                      "simulated when n (the sample size behind the inputs) is given. Fix: "
+                      "pass n=, or leave these out.", DataWarning, stacklevel=3)
 
 
 def _simulated_changes(mean, sd, r, cutoff, tail, n_baseline, n, n_sim, random_state):

@@ -11,7 +11,7 @@ import pandas as pd
 
 from .._shared import TableResult, run_meta
 from ..exceptions import ParameterError, SchemaError
-from ..validation import check_number
+from ..validation import check_ax, check_number, plot_options
 from .fit import person_period_table
 
 __all__ = ["selection_trajectory", "TrajectoryResult"]
@@ -40,12 +40,15 @@ class TrajectoryResult(TableResult):
                 "period and falls after it: regression to the mean."]
 
     def plot(self, ax=None, **kwargs):
-        """Cohort mean with its interval against the whole population's mean."""
+        """Cohort mean with its interval against the whole population's mean; ``kwargs`` go
+        to the cohort's line (``Axes.plot``)."""
+        check_ax(ax, "TrajectoryResult.plot")
         if ax is None:
             _, ax = plt.subplots(figsize=(8, 4))
         t = self.table
-        ax.plot(t["relative_period"], t["cohort_mean"], marker="o", label="selected cohort",
-                **kwargs)
+        with plot_options("TrajectoryResult.plot", kwargs):
+            ax.plot(t["relative_period"], t["cohort_mean"], marker="o", label="selected cohort",
+                    **kwargs)
         ax.fill_between(t["relative_period"], t["ci_low"], t["ci_high"], alpha=0.2)
         ax.plot(t["relative_period"], t["population_mean"], linestyle="--", color="grey",
                 label="everyone")
@@ -90,6 +93,7 @@ def selection_trajectory(data: pd.DataFrame, *, outcome: str, select_period,
     check_number(before, "before", "selection_trajectory", low=0, integer=True)
     check_number(after, "after", "selection_trajectory", low=0, integer=True)
     wide = person_period_table(data, outcome, unit, time)
+    check_number(select_period, "select_period", "selection_trajectory")
     if select_period not in wide.columns:
         raise SchemaError(f"select_period {select_period!r} is not a value of '{time}' "
                           f"(periods run {wide.columns.min()} to {wide.columns.max()}).")

@@ -172,9 +172,9 @@ def test_rosenbaum_gamma_one_with_zeros_is_pratts_signed_rank_test():
 
 def test_rosenbaum_results_have_no_standard_errors():
     rb = et.sensitivity.rosenbaum_bounds(LEAD, gammas=[1])
-    with pytest.raises(TypeError, match="no estimates with standard errors"):
+    with pytest.raises(ParameterError, match="no estimates with standard errors"):
         rb.tidy()
-    with pytest.raises(TypeError, match="no estimates with standard errors"):
+    with pytest.raises(ParameterError, match="no estimates with standard errors"):
         et.sensitivity.e_value(2.0).conf_int()
 
 
