@@ -10,30 +10,43 @@ from __future__ import annotations
 import argparse
 import ast
 import difflib
+import math
 import sys
 from pathlib import Path
 
+from .exceptions import EvaltoolsInputError, ParameterError
+from .validation import check_bool, check_number
+
 __all__ = ["main", "run_notebook", "notebook_path", "parse_value", "template_parameters",
-           "check_parameters", "DEMO_NOTEBOOK"]
+           "check_parameters", "DEMO_NOTEBOOK", "NotebookError"]
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 DEMO_NOTEBOOK = "popp_matched_evaluation"
 
 
-def notebook_path(name: str) -> Path:
+class NotebookError(RuntimeError):
+    """A template notebook stopped with an error while it ran."""
+
+
+def notebook_path(name: str | Path) -> Path:
     """A template by name (``popp_matched_evaluation``) or a path to any notebook.
 
     >>> notebook_path("popp_matched_evaluation").suffix
     '.ipynb'
     """
+    if not isinstance(name, (str, Path)) or not str(name):
+        raise ParameterError(f"The 'notebook' parameter must be a template name or a path to "
+                             f"a notebook (a non-empty str). Got {name!r} instead.")
     path = Path(name)
-    if path.suffix == ".ipynb" and path.exists():
+    if path.suffix == ".ipynb" and path.is_file():
         return path
     candidate = NOTEBOOKS / f"{path.stem}.ipynb"
-    if candidate.exists():
+    if path.suffix in ("", ".ipynb") and path.name == path.stem + path.suffix \
+            and str(path.parent) == "." and candidate.is_file():
         return candidate
     known = ", ".join(sorted(p.stem for p in NOTEBOOKS.glob("*.ipynb"))) or "none found"
-    raise SystemExit(f"evaltools: no notebook {name!r}; templates: {known}.")
+    raise ParameterError(f"There is no notebook {str(name)!r}; the templates are: {known}. "
+                         "Fix: pass a template name or the path of an existing .ipynb file.")
 
 
 _LITERAL_TYPES = (bool, int, float, str, type(None))
@@ -68,7 +81,7 @@ def parse_value(text: str):
     return value if _plain(value) else text
 
 
-def template_parameters(path: Path) -> dict[str, str]:
+def template_parameters(path: str | Path) -> dict[str, str]:
     """Names assigned in a notebook's ``parameters`` cell, with their default's source text.
 
     The cell is parsed with ``ast``, never executed.
@@ -78,15 +91,20 @@ def template_parameters(path: Path) -> dict[str, str]:
     """
     import nbformat
 
-    nb = nbformat.read(path, as_version=4)
+    path = notebook_path(path)
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except (OSError, ValueError, AttributeError, KeyError) as err:
+        raise ParameterError(f"The notebook {str(path)!r} cannot be read as a Jupyter notebook "
+                             f"({type(err).__name__}). Fix: pass a .ipynb file.") from None
     cells = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
     names: dict[str, str] = {}
     for cell in cells:
         try:
             tree = ast.parse(cell.source)
         except SyntaxError as err:
-            raise SystemExit(f"evaltools: the parameters cell of {path.name} is not valid "
-                             f"Python ({err.msg}).") from None
+            raise ParameterError(f"The parameters cell of {path.name} is not valid Python "
+                                 f"({err.msg}).") from None
         for node in tree.body:
             targets = (node.targets if isinstance(node, ast.Assign) else
                        [node.target] if isinstance(node, ast.AnnAssign) else [])
@@ -96,23 +114,97 @@ def template_parameters(path: Path) -> dict[str, str]:
     return names
 
 
-def check_parameters(path: Path, pairs: list[tuple[str, str]]) -> dict:
-    """``-p NAME VALUE`` pairs -> parameters, refusing names the template does not define."""
+def check_parameters(path: str | Path, pairs: list[tuple[str, str]]) -> dict:
+    """``-p NAME VALUE`` pairs -> parameters, refusing names the template does not define,
+    names given twice and values of another type than the template's default.
+
+    >>> check_parameters(notebook_path("regression_to_the_mean"), [("threshold", "3")])
+    {'threshold': 3}
+    """
+    path = notebook_path(path)
     known = template_parameters(path)
-    params = {}
-    for name, value in pairs:
+    params: dict = {}
+    for pair in pairs:
+        if (not isinstance(pair, (tuple, list)) or len(pair) != 2
+                or not all(isinstance(p, str) for p in pair)):
+            raise ParameterError(f"Each parameter must be a (NAME, VALUE) pair of strings, as "
+                                 f"given by -p NAME VALUE. Got {pair!r} instead.")
+        name, text = pair
         _check_name(name, known, path)
-        params[name] = parse_value(value)
+        if name in params:
+            raise ParameterError(f"The parameter {name!r} of {path.stem} is given twice. Fix: "
+                                 "give each -p NAME once.")
+        params[name] = _typed(name, parse_value(text), text, known[name], path)
     return params
 
 
+def _default(source: str):
+    try:
+        return ast.literal_eval(source)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return None  # an expression: no type to hold the value to
+
+
+def _typed(name: str, value, text: str | None, default_source: str, path: Path):
+    """The value checked against the type of the template's default (text stays text where
+    the default is text; numbers must be finite)."""
+    default = _default(default_source)
+    if isinstance(default, str) and text is not None and not isinstance(value, str):
+        value = text  # -p outcome 2020 means the text '2020'
+    if not _plain(value) or not _finite(value):
+        raise ParameterError(f"The parameter {name!r} of {path.stem} must be a literal: a "
+                             "finite number, a string, True/False, None, or a list or dict of "
+                             f"those. Got {value!r} instead.")
+    kinds = {bool: (bool,), int: (int, float), float: (int, float), str: (str,),
+             list: (list,), dict: (dict,)}
+    want = kinds.get(type(default))
+    wrong = want is not None and value is not None and (
+        not isinstance(value, want) or isinstance(value, bool) != (type(default) is bool))
+    if wrong:
+        raise ParameterError(f"The parameter {name!r} of {path.stem} takes a "
+                             f"{type(default).__name__} (its default is {default_source}). "
+                             f"Got {value!r} instead.")
+    return value
+
+
+def _finite(value) -> bool:
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, list):
+        return all(_finite(v) for v in value)
+    if isinstance(value, dict):
+        return all(_finite(v) for v in value.values())
+    return True
+
+
 def _check_name(name: str, known: dict, path: Path) -> None:
-    if name not in known:
+    if not isinstance(name, str) or name not in known:
         listed = ", ".join(sorted(known)) or "none"
         near = difflib.get_close_matches(str(name), list(known), n=1)
         hint = f" Did you mean {near[0]!r}?" if near else ""
-        raise SystemExit(f"evaltools: {path.stem} has no parameter {name!r}.{hint} Its "
-                         f"parameters are: {listed}.")
+        raise ParameterError(f"{path.stem} has no parameter {name!r}.{hint} Its "
+                             f"parameters are: {listed}.")
+
+
+def _check_run(source: Path, output, parameters, timeout, progress) -> dict:
+    """Every argument of run_notebook, before anything runs."""
+    if not isinstance(output, (str, Path)) or Path(output).suffix.lower() not in (".html",
+                                                                                  ".htm"):
+        raise ParameterError(f"The 'output' parameter of run_notebook must be the path of an "
+                             f".html report. Got {output!r} instead. Fix: e.g. "
+                             "'reports/popp.html' (the executed notebook is kept beside it).")
+    if parameters is not None and not isinstance(parameters, dict):
+        raise ParameterError(f"The 'parameters' parameter of run_notebook must be a dict of "
+                             f"{{name: value}} or None. Got {parameters!r} instead. Fix: e.g. "
+                             "{'threshold': 3}.")
+    check_number(timeout, "timeout", "run_notebook", low=1, high=86_400, integer=True)
+    check_bool(progress, "progress", "run_notebook")
+    known = template_parameters(source)
+    checked = {}
+    for name, value in (parameters or {}).items():
+        _check_name(name, known, source)
+        checked[name] = _typed(name, value, None, known[name], source)
+    return checked
 
 
 def run_notebook(notebook: str | Path, output: str | Path, parameters: dict | None = None, *,
@@ -130,22 +222,19 @@ def run_notebook(notebook: str | Path, output: str | Path, parameters: dict | No
     import papermill as pm
     from nbconvert import HTMLExporter
 
-    source = notebook_path(str(notebook))
+    source = notebook_path(notebook)
+    parameters = _check_run(source, output, parameters, timeout, progress)
     output = Path(output).resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
     executed = output.with_suffix(".ipynb")
-    parameters = dict(parameters or {})
-    known = template_parameters(source)
-    for name in parameters:
-        _check_name(name, known, source)
     try:
         pm.execute_notebook(str(source), str(executed), parameters=parameters,
                             kernel_name="python3", progress_bar=progress,
                             execution_timeout=timeout, cwd=str(NOTEBOOKS))
     except pm.PapermillExecutionError as err:
-        raise SystemExit(f"evaltools: {source.stem} stopped in cell {err.exec_count} with "
-                         f"{err.ename}: {err.evalue}\nThe executed notebook is at {executed}."
-                         ) from None
+        raise NotebookError(f"{source.stem} stopped in cell {err.exec_count} with "
+                            f"{err.ename}: {err.evalue}\nThe executed notebook is at "
+                            f"{executed}.") from None
     body, _ = HTMLExporter().from_notebook_node(nbformat.read(executed, as_version=4))
     output.write_text(body, encoding="utf-8")
     return output
@@ -174,6 +263,13 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``evaltools`` console script."""
     parser = _parser()
     args = parser.parse_args(argv)
+    try:
+        return _command(parser, args)
+    except (EvaltoolsInputError, NotebookError) as err:
+        raise SystemExit(f"evaltools: {err}") from None
+
+
+def _command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if args.command == "demo":
         path = run_notebook(DEMO_NOTEBOOK, args.output)
     elif args.command == "run":

@@ -4,6 +4,7 @@ import sys
 import pytest
 
 from evaltools.cli import main, notebook_path, parse_value, run_notebook, template_parameters
+from evaltools.exceptions import ParameterError
 
 
 def test_help_lists_commands(capsys):
@@ -29,7 +30,7 @@ def test_parameter_values_are_read_as_literals():
 
 
 def test_unknown_notebook_names_the_templates():
-    with pytest.raises(SystemExit, match="no notebook 'nope'; templates: .*popp_matched"):
+    with pytest.raises(ParameterError, match="no notebook 'nope'; the templates are: .*popp_matched"):
         notebook_path("nope")
 
 
@@ -70,7 +71,7 @@ def test_unknown_parameter_names_are_refused(tmp_path, name, hint):
 
 
 def test_run_notebook_checks_names_from_python(tmp_path):
-    with pytest.raises(SystemExit, match="has no parameter 'thresholds'. Did you mean 'threshold'"):
+    with pytest.raises(ParameterError, match="has no parameter 'thresholds'. Did you mean 'threshold'"):
         run_notebook("regression_to_the_mean", tmp_path / "r.html", {"thresholds": 1})
 
 

@@ -47,10 +47,15 @@ def check_memory_limit(value) -> str | None:
 
 
 def connect(memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
-    config = {"preserve_insertion_order": False}
+    # No extension is ever installed or loaded on demand (a URL path would otherwise fetch
+    # httpfs from the network), and nothing can change the configuration afterwards.
+    config = {"preserve_insertion_order": False, "autoinstall_known_extensions": False,
+              "autoload_known_extensions": False}
     if check_memory_limit(memory_limit) is not None:
         config["memory_limit"] = memory_limit
-    return duckdb.connect(config=config)
+    con = duckdb.connect(config=config)
+    con.execute("SET lock_configuration = true")
+    return con
 
 
 def register_frame(con: duckdb.DuckDBPyConnection, events: pd.DataFrame) -> str:

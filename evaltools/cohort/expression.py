@@ -24,6 +24,7 @@ Grammar (keywords are case-insensitive)::
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -176,6 +177,9 @@ def tokenize(text: str) -> list[Token]:
                 raise _refuse(text, i, f"the malformed number {text[i:end + 1]!r}")
             raw = text[i:end]
             number = float(raw) if match.group(1) or match.group(2) else int(raw)
+            if not math.isfinite(number) or isinstance(number, int) and abs(number) > 2**63:
+                raise _refuse(text, i, f"the number {raw!r}, which is out of range (a "
+                                       "literal must be finite and within 64 bits)")
             tokens.append(Token("number", raw, i, number))
             i = end
         elif _NAME.match(text, i) and ch.isascii():

@@ -83,9 +83,9 @@ class Measure:
                 f"The 'value' parameter of Measure must be None when agg='count'. Got "
                 f"{self.value!r} instead. Fix: use agg='sum' to add up {self.value!r}."
             )
-        if self.value is not None and not isinstance(self.value, str):
-            raise ParameterError(f"The 'value' parameter of Measure must be a column name. "
-                                 f"Got {self.value!r} instead.")
+        if self.value is not None and not (isinstance(self.value, str) and self.value):
+            raise ParameterError(f"The 'value' parameter of Measure must be a column name (a "
+                                 f"non-empty str). Got {self.value!r} instead.")
         object.__setattr__(self, "tree", None if self.where is None else parse(self.where))
 
     def columns(self) -> set[str]:

@@ -9,13 +9,22 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from .._shared import run_meta
-from ..exceptions import ParameterError, SchemaError
-from ..validation import check_columns, check_option, examples
+from ..exceptions import SchemaError
+from ..validation import check_columns, check_frame, check_option, examples
 from . import engine_duckdb, engine_pandas
 from .duckdb_checks import scan_files
 from .events import DUPLICATES, prepare_frame
 from .grid import dense_panel
 from .measures import Measure
+from .options import (
+    check_carry,
+    check_names,
+    check_progress,
+    check_source,
+    check_span,
+    check_window,
+    warn_ignored,
+)
 from .periods import Period
 from .results import PanelResult
 from .schema import check_persons
@@ -102,22 +111,17 @@ def build_panel(persons: pd.DataFrame, events: pd.DataFrame | str | Path, *,
     >>> panel.data.shape[0] == 30 * 24
     True
     """
-    check_option(engine, "engine", "build_panel", ["pandas", "duckdb"])
-    check_option(unknown_persons, "unknown_persons", "build_panel", ["error", "drop"])
-    check_option(duplicates, "duplicates", "build_panel", DUPLICATES)
-    _check_window(window)
-    check_columns(persons, [id_col, index_col], "persons",
-                  fix="rename your columns or pass id_col= and index_col=")
+    carry = _check_build_options(
+        persons, events, measures=measures, window=window, id_col=id_col, index_col=index_col,
+        event_date_col=event_date_col, engine=engine, key_col=key_col, death_col=death_col,
+        end_col=end_col, carry=carry, unknown_persons=unknown_persons,
+        memory_limit=memory_limit, duplicates=duplicates, progress=progress)
     per = Period(period)
+    span = check_span(span, "build_panel")
     death_col = resolve_optional(persons, death_col, "death_date")
     end_col = resolve_optional(persons, end_col, "end_date")
     check_persons(persons, id_col=id_col, index_col=index_col, key_col=key_col,
                   death_col=death_col, end_col=end_col, missing_index=missing_index)
-    carry = list(carry or [])
-    missing_carry = [c for c in carry if c not in persons.columns]
-    if missing_carry:
-        raise SchemaError(f"carry names column(s) {examples(missing_carry)} that the persons "
-                          "table does not have. Fix: remove them from carry.")
 
     options = dict(window=tuple(window), period=period, engine=engine, id_col=id_col,
                    index_col=index_col, event_date_col=event_date_col, key_col=key_col,
@@ -136,12 +140,28 @@ def build_panel(persons: pd.DataFrame, events: pd.DataFrame | str | Path, *,
                        meta=run_meta(options, flow=flow))
 
 
-def _check_window(window) -> None:
-    ok = (isinstance(window, (tuple, list)) and len(window) == 2
-          and all(isinstance(w, (int, np.integer)) for w in window) and window[0] < window[1])
-    if not ok:
-        raise ParameterError("The 'window' parameter of build_panel must be a pair of ints "
-                             f"(start, stop) with start < stop. Got {window!r} instead.")
+def _check_build_options(persons, events, *, measures, window, id_col, index_col,
+                         event_date_col, engine, key_col, death_col, end_col, carry,
+                         unknown_persons, memory_limit, duplicates, progress) -> list[str]:
+    """Every option of build_panel, before any work; returns the columns to carry."""
+    f = "build_panel"
+    check_option(engine, "engine", f, ["pandas", "duckdb"])
+    check_option(unknown_persons, "unknown_persons", f, ["error", "drop"])
+    check_option(duplicates, "duplicates", f, DUPLICATES)
+    check_window(window, f)
+    check_progress(progress, f)
+    check_names(f, id_col=id_col, index_col=index_col, event_date_col=event_date_col,
+                key_col=key_col, **{k: v for k, v in (("death_col", death_col),
+                                                     ("end_col", end_col)) if v != "auto"})
+    check_frame(persons, "persons")
+    check_columns(persons, [id_col, index_col], "persons",
+                  fix="rename your columns or pass id_col= and index_col=")
+    check_source(events, engine, f)
+    engine_duckdb.check_memory_limit(memory_limit)
+    if memory_limit is not None and engine == "pandas":
+        warn_ignored("memory_limit", f, "it limits the DuckDB engine only (engine='pandas')")
+    taken = _RESERVED | {id_col, key_col or id_col} | (set(measures) if isinstance(measures, dict) else set())
+    return check_carry(carry, persons, taken)
 
 
 def _run(persons, events, *, measures, window, period, id_col, index_col, event_date_col,
@@ -196,6 +216,11 @@ def _run_with(con, persons, events, *, measures, window, period, id_col, index_c
     units, flow, excluded = make_units(persons, id_col=id_col, index_col=index_col,
                                        key_col=key_col, death_col=death_col, end_col=end_col,
                                        span=span)
+    if not len(units):
+        raise SchemaError(
+            "No person is left for the panel: " + "; ".join(f"{step}: {n}" for step, n, _ in flow)
+            + f". Fix: check the '{index_col}' column (and missing_index=, death and end "
+            "dates).")
     known = persons[id_col].to_numpy()
     if events is not None:
         pid = events[id_col]
@@ -257,23 +282,13 @@ def _resolve_span(span, first_last):
             raise SchemaError("The events table is empty, so the data's span cannot be inferred. "
                               "Fix: pass span=(first_day, last_day) of the extract.")
         return first_last
-    try:
-        first, last = (np.datetime64(pd.Timestamp(d).date(), "D") for d in span)
-    except (TypeError, ValueError) as err:
-        raise ParameterError(f"The 'span' parameter of build_panel must be two dates. "
-                             f"Got {span!r} instead.") from err
-    if first > last:
-        raise ParameterError(f"The 'span' parameter of build_panel must have first <= last. "
-                             f"Got {span!r} instead.")
-    return first, last
+    return check_span(span, "build_panel")
 
 
-def read_events(path) -> pd.DataFrame:
+def read_events(path, func: str = "build_panel") -> pd.DataFrame:
     """Events from a Parquet or CSV file for the pandas engine (CSV dates stay text and are
     read by the ISO rule, as DuckDB reads them)."""
-    if not isinstance(path, (str, Path)):
-        raise ParameterError("The 'events' parameter must be a DataFrame or a path to a "
-                             f"Parquet/CSV file. Got {type(path).__name__} instead.")
+    check_source(path, "pandas", func)
     path = str(path)
     try:
         if path.endswith((".csv", ".csv.gz")):

@@ -8,10 +8,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..exceptions import ExclusionWarning, ParameterError
-from ..validation import check_columns, check_option
+from ..exceptions import ExclusionWarning, ParameterError, SchemaError
+from ..validation import check_columns, check_frame, check_option, examples
 from .events import DUPLICATES, check_values, duplicates_found, naive_local, prepare_frame
 from .measures import Measure, check_measures, evaluate_measures, measure_kinds
+from .options import check_months, check_names, check_source, check_span
 from .panel import _run, read_events
 from .periods import Period, add_months
 from .schema import check_events, check_persons, to_days
@@ -48,23 +49,28 @@ def prior_use(persons: pd.DataFrame, events: pd.DataFrame | str | Path, *,
     >>> list(prior.columns)[:2]
     ['prior_emergency_admissions', 'prior_elective_admissions']
     """
-    if not isinstance(months, (int, np.integer)) or months < 1:
-        raise ParameterError(f"The 'months' parameter of prior_use must be an int in [1, inf). "
-                             f"Got {months!r} instead.")
-    check_option(engine, "engine", "prior_use", ["pandas", "duckdb"])
-    check_option(duplicates, "duplicates", "prior_use", DUPLICATES)
+    f = "prior_use"
+    check_months(months, f)
+    check_option(engine, "engine", f, ["pandas", "duckdb"])
+    check_option(duplicates, "duplicates", f, DUPLICATES)
+    check_option(unknown_persons, "unknown_persons", f, ["error", "drop"])
+    check_names(f, id_col=id_col, index_col=index_col, event_date_col=event_date_col)
+    check_frame(persons, "persons")
     check_columns(persons, [id_col, index_col], "persons",
                   fix="rename your columns or pass id_col= and index_col=")
+    check_source(events, engine, f)
+    span = check_span(span, f)
     units_in = persons[[id_col, index_col]].assign(_row=np.arange(len(persons)))
     check_persons(units_in, id_col=id_col, index_col=index_col, key_col="_row", death_col=None,
                   end_col=None, missing_index="error")
     if engine == "pandas":
         if not isinstance(events, pd.DataFrame):
-            events = read_events(events)
+            events = read_events(events, f)
         events, _ = prepare_frame(events, person_ids=units_in[id_col], measures=measures,
                                   reserved={id_col}, id_col=id_col,
                                   event_date_col=event_date_col, duplicates=duplicates,
                                   infer_span=span is None)
+        _unknown_events(events, units_in[id_col], id_col, unknown_persons)
         out = _prior_sorted(units_in, events, measures=measures, months=months, id_col=id_col,
                             index_col=index_col, event_date_col=event_date_col)
         _warn_short_look_back(units_in, events, months, span, id_col, index_col,
@@ -82,6 +88,20 @@ def prior_use(persons: pd.DataFrame, events: pd.DataFrame | str | Path, *,
     out = out.astype({f"prior_{n}": np.int64 for n, m in measures.items() if m.agg == "count"})
     out.index = persons.index
     return out
+
+
+def _unknown_events(events, person_ids, id_col, unknown_persons) -> None:
+    """unknown_persons='error' refuses events of persons not in the persons table (the
+    DuckDB engine checks this in build_panel's code)."""
+    if unknown_persons != "error":
+        return
+    unknown = ~events[id_col].isin(person_ids).to_numpy()
+    if unknown.any():
+        raise SchemaError(
+            f"Column '{id_col}' of the events table has {int(unknown.sum())} event(s) for "
+            f"persons not in the persons table, e.g. {id_col} "
+            f"{examples(pd.unique(events.loc[unknown, id_col])[:5])}. Fix: add those persons, "
+            "or pass unknown_persons='drop' to ignore their events.")
 
 
 class SortedEvents:
@@ -108,6 +128,8 @@ class SortedEvents:
                  id_col: str = "person_id", event_date_col: str = "event_date",
                  duplicates: str = "drop", _checked: bool = False):
         if not _checked:  # prior_use has already checked (and de-duplicated) the events
+            check_frame(events, "events", allow_empty=True)
+            check_names("SortedEvents", id_col=id_col, event_date_col=event_date_col)
             events = self._check(events, measures, id_col, event_date_col, duplicates)
         self.measures = measures
         self._codes = pd.Index(pd.unique(events[id_col]))
@@ -136,10 +158,18 @@ class SortedEvents:
         return events[~dup] if duplicates == "drop" and dup.any() else events
 
     def window(self, person_ids, start, stop) -> pd.DataFrame:
-        """Totals of each measure over days [start, stop) (datetime64, broadcastable)."""
-        code = self._codes.get_indexer(np.asarray(person_ids))
-        start = np.broadcast_to(np.asarray(start, dtype="M8[D]"), code.shape)
-        stop = np.broadcast_to(np.asarray(stop, dtype="M8[D]"), code.shape)
+        """Totals of each measure over days [start, stop) (dates, broadcastable)."""
+        ids = np.asarray(person_ids)
+        code = self._codes.get_indexer(ids.ravel())
+        start, stop = (_as_days(d, name, len(code))
+                       for d, name in ((start, "start"), (stop, "stop")))
+        reversed_ = stop < start
+        if reversed_.any():
+            raise ParameterError(
+                f"The 'start' and 'stop' parameters of SortedEvents.window must have start <= "
+                f"stop; {int(reversed_.sum())} pair(s) do not, e.g. start "
+                f"{examples(start[reversed_].astype(str))}, stop "
+                f"{examples(stop[reversed_].astype(str))}. Fix: swap them.")
         base = code * self._SHIFT + self._OFFSET
         hi = np.searchsorted(self._keys, base + stop.astype(np.int64)) - 1
         lo = np.searchsorted(self._keys, base + start.astype(np.int64)) - 1
@@ -151,8 +181,11 @@ class SortedEvents:
         return pd.DataFrame(out)
 
     def prior(self, person_ids, index_dates, months: int = 12) -> pd.DataFrame:
-        """Totals over the ``months`` calendar months before each index date."""
-        index_dates = np.asarray(index_dates, dtype="M8[D]")
+        """Totals over the ``months`` calendar months before each index date (dates as
+        datetime64, Timestamps or ISO text, one per person or one for all)."""
+        check_months(months, "SortedEvents.prior")
+        n = np.asarray(person_ids).size
+        index_dates = _as_days(index_dates, "index_dates", n)
         return self.window(person_ids, add_months(index_dates, -months), index_dates)
 
     def _at(self, name: str, pos: np.ndarray, code: np.ndarray) -> np.ndarray:
@@ -162,6 +195,29 @@ class SortedEvents:
         safe = np.clip(pos, 0, None)
         mine = (pos >= 0) & (code >= 0) & (self._code[safe] == code)
         return np.where(mine, self._running[name][safe], 0)
+
+
+def _as_days(dates, name: str, n: int) -> np.ndarray:
+    """Dates given to SortedEvents as ``datetime64[D]`` of length ``n`` (one date is
+    broadcast); numbers and text other than ISO dates are refused, as in the tables."""
+    arr = np.asarray(dates)
+    if arr.dtype.kind in "iufcb":
+        raise ParameterError(f"The '{name}' parameter of SortedEvents must hold dates. Got "
+                             f"numbers ({arr.dtype}), e.g. {examples(arr.ravel()[:5])}, which "
+                             "are not read as dates. Fix: pass datetime64 values or ISO text.")
+    if arr.dtype.kind != "M":
+        flat = pd.Series(arr.ravel(), name=name)
+        arr = to_days(flat.to_frame().assign(position=np.arange(len(flat))), name,
+                      "SortedEvents", "position").reshape(arr.shape)
+    arr = arr.astype("M8[D]").ravel()
+    if arr.size not in (1, n):
+        raise ParameterError(f"The '{name}' parameter of SortedEvents must hold one date, or "
+                             f"one per person (person_ids has {n}). Got {arr.size} instead.")
+    if np.isnat(arr).any():
+        raise ParameterError(f"The '{name}' parameter of SortedEvents has "
+                             f"{int(np.isnat(arr).sum())} missing date(s). Fix: drop those "
+                             "persons or give them a date.")
+    return np.broadcast_to(arr, (n,))
 
 
 def _prior_sorted(units: pd.DataFrame, events: pd.DataFrame, *, measures, months, id_col,

@@ -12,6 +12,7 @@ import seaborn as sns
 
 from .._shared import ResultMixin
 from ..exceptions import ParameterError
+from ..validation import check_ax, no_estimates, plot_options
 from .measures import Measure
 
 __all__ = ["PanelResult"]
@@ -65,11 +66,29 @@ class PanelResult(ResultMixin):
         flow = self.flow.to_html(index=False, border=0)
         return super()._repr_html_() + f"<p><strong>Flow</strong></p>{flow}"
 
+    def tidy(self, level: float = 0.95) -> pd.DataFrame:
+        """Not defined: a panel holds counts, not estimates (see :meth:`summary`)."""
+        no_estimates(self)
+
+    def conf_int(self, level: float = 0.95) -> pd.DataFrame:
+        """Not defined: a panel holds counts, not estimates (see :meth:`summary`)."""
+        no_estimates(self)
+
+    def _check_by(self, by, func: str) -> None:
+        groups = [c for c in self.data.columns
+                  if c not in {self.id_col, "rel_period", "exposure", *self.measures}]
+        if by is not None and (not isinstance(by, str) or by not in groups):
+            raise ParameterError(
+                f"The 'by' parameter of {func} must be None or a carried column of the panel "
+                f"({', '.join(map(repr, groups)) or 'none: pass carry=[...] to build_panel'}). "
+                f"Got {by!r} instead.")
+
     def rates(self, measure: str, by: str | None = None) -> pd.DataFrame:
         """Events per person-period of exposure in each rel_period (and group)."""
-        if measure not in self.measures:
+        if not isinstance(measure, str) or measure not in self.measures:
             raise ParameterError(f"The 'measure' parameter of rates must be one of "
                                  f"{list(self.measures)}. Got {measure!r} instead.")
+        self._check_by(by, "rates")
         keys = ["rel_period"] + ([by] if by else [])
         g = self.data.groupby(keys, observed=True)[[measure, "exposure"]].sum().reset_index()
         g["rate"] = g[measure] / g["exposure"].replace(0, np.nan)
@@ -85,11 +104,13 @@ class PanelResult(ResultMixin):
         --------
         >>> ax = panel.plot("emergency_admissions", by="treated")  # doctest: +SKIP
         """
+        check_ax(ax, "PanelResult.plot")
         rates = self.rates(measure, by)
         if ax is None:
             _, ax = plt.subplots(figsize=(8, 4))
-        sns.lineplot(data=rates, x="rel_period", y="rate", hue=by, marker="o", ax=ax,
-                     **kwargs)
+        with plot_options("PanelResult.plot", kwargs):
+            sns.lineplot(data=rates, x="rel_period", y="rate", hue=by, marker="o", ax=ax,
+                         **kwargs)
         ax.axvline(0, color="grey", linestyle="--", linewidth=1)
         unit = self.meta.get("options", {}).get("period", "period")
         ax.set_xlabel(f"{unit}s relative to index date (0 = first {unit} from index)")

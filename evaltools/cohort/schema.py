@@ -143,6 +143,9 @@ def check_tables(persons: pd.DataFrame, events: pd.DataFrame, *, measures=None,
 
     measures = STANDARD_MEASURES if measures is None else measures
     check_columns(persons, [id_col], "persons")
+    if index_col not in (None, "index_date"):  # the default may be absent (a pool of controls)
+        check_columns(persons, [index_col], "persons",
+                      fix="pass the name of the index date column, or index_col=None")
     check_no_missing(persons, [id_col], "persons")
     check_unique(persons, id_col, "persons")
     check_columns(events, [id_col, event_date_col], "events",

@@ -30,6 +30,27 @@ __all__ = ["area_rollout"]
 YEARS = np.arange(2004, 2014)
 
 
+def _check_cohorts(cohorts) -> dict[int, float]:
+    """Adoption years inside the panel (after its first year) with shares summing to <= 1."""
+    def year_ok(y):
+        return (isinstance(y, (int, np.integer)) and not isinstance(y, bool)
+                and YEARS[0] < y <= YEARS[-1])
+
+    def share_ok(v):
+        return (isinstance(v, (int, float, np.number)) and not isinstance(v, bool)
+                and np.isfinite(v) and v >= 0)
+
+    ok = (isinstance(cohorts, dict) and all(year_ok(y) for y in cohorts)
+          and all(share_ok(v) for v in cohorts.values()) and sum(cohorts.values()) <= 1)
+    if not ok:
+        raise ParameterError(
+            f"The 'cohorts' parameter of area_rollout must be a dict of {{first year: share}} "
+            f"with int years in [{YEARS[0] + 1}, {YEARS[-1]}] (the panel runs {YEARS[0]}-"
+            f"{YEARS[-1]}; a first year is needed before adoption) and shares >= 0 that sum "
+            f"to at most 1. Got {cohorts!r} instead.")
+    return cohorts
+
+
 def area_rollout(n_areas: int = 150, *, cohorts: dict[int, float] | None = None,
                  effect_per_year: float = -20.0,
                  random_state: int | np.random.Generator | None = 0
@@ -65,14 +86,11 @@ def area_rollout(n_areas: int = 150, *, cohorts: dict[int, float] | None = None,
     >>> panel.shape
     (400, 7)
     """
-    check_number(n_areas, "n_areas", "area_rollout", low=2, integer=True)
-    check_number(effect_per_year, "effect_per_year", "area_rollout")
-    cohorts = {2007: 0.2, 2009: 0.25, 2011: 0.25} if cohorts is None else cohorts
-    shares = list(cohorts.values()) if isinstance(cohorts, dict) else [-1]
-    if sum(shares) > 1 or any(not np.isfinite(s) or s < 0 for s in shares):
-        raise ParameterError(f"The 'cohorts' parameter of area_rollout must be a dict of "
-                             f"{{first year: share}} with shares >= 0 that sum to at most 1. "
-                             f"Got {cohorts!r} instead.")
+    # 10 rows per area: a million areas (10 million rows) is far beyond any real country.
+    check_number(n_areas, "n_areas", "area_rollout", low=2, high=1_000_000, integer=True)
+    check_number(effect_per_year, "effect_per_year", "area_rollout", low=-1e6, high=1e6)
+    cohorts = _check_cohorts({2007: 0.2, 2009: 0.25, 2011: 0.25} if cohorts is None
+                             else cohorts)
     rng = np.random.default_rng(check_random_state(random_state, "area_rollout"))
     counts = np.floor(np.array(list(cohorts.values())) * n_areas).astype(int)
     first_year = np.r_[np.repeat(list(cohorts), counts), np.zeros(n_areas - counts.sum(), int)]

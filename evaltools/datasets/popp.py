@@ -93,7 +93,9 @@ def popp_synthetic(n_participants: int = 1500, n_pool: int = 30000, effect: floa
     """
     check_number(n_participants, "n_participants", "popp_synthetic", low=1, integer=True)
     check_number(n_pool, "n_pool", "popp_synthetic", low=0, integer=True)
-    check_number(effect, "effect", "popp_synthetic", low=-1, closed="neither")
+    # An effect above +10 (an elevenfold rise) is no plausible programme effect, and
+    # infinite rates cannot be drawn.
+    check_number(effect, "effect", "popp_synthetic", low=-1, high=10, closed="right")
     check_number(selection_share, "selection_share", "popp_synthetic", low=0, high=0.5,
                  closed="right")
     rng = np.random.default_rng(check_random_state(random_state, "popp_synthetic"))

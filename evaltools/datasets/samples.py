@@ -24,6 +24,9 @@ def sample_path(name: str = "") -> Path:
     'popp_persons.parquet'
     """
     folder = _FOLDER
+    if not isinstance(name, str):
+        raise ParameterError(f"The 'name' parameter of sample_path must be a file name (str). "
+                             f"Got {name!r} instead.")
     if name and (Path(name).name != name or name.startswith(".")):
         raise ParameterError(f"The 'name' parameter of sample_path must be a file name in "
                              f"data_samples/ (no folders). Got {name!r} instead.")

@@ -92,7 +92,7 @@ def test_committed_sample_matches_its_generator():
 
 def test_bad_arguments():
     with pytest.raises(ParameterError, match=r"'effect' parameter of popp_synthetic must be a "
-                                             r"float in \(-1, inf\). Got -1.5"):
+                                             r"float in \(-1, 10\]. Got -1.5"):
         et.datasets.popp_synthetic(effect=-1.5)
     with pytest.raises(ParameterError, match=r"'n_participants'"):
         et.datasets.popp_synthetic(n_participants=0)

@@ -1,0 +1,145 @@
+"""Option checks of ``build_panel``, ``prior_use`` and ``SortedEvents``, run before any work.
+
+Each check raises a :class:`~evaltools.exceptions.ParameterError` in scikit-learn's shape
+("The 'x' parameter of f must be ... Got ... instead.") with a fix where one helps.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..exceptions import DataWarning, ParameterError, SchemaError
+from ..validation import check_bool, examples
+
+__all__ = ["check_names", "check_carry", "check_span", "check_progress", "check_source",
+           "check_window", "check_months", "warn_ignored"]
+
+# A scheme such as https://, s3://, gs:// or file:// : the engines would fetch it over the
+# network (DuckDB by installing an extension), which a secure environment must not do.
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_GLOB = re.compile(r"[*?\[]")
+
+
+def check_names(func: str, **names) -> None:
+    """Column-name options must be strings (``None`` where the option is optional).
+
+    >>> check_names("build_panel", id_col="person_id", key_col=None)
+    """
+    for name, value in names.items():
+        optional = name in ("key_col", "death_col", "end_col", "index_col")
+        if isinstance(value, str) and value or (value is None and optional):
+            continue
+        none = " or None" if optional else ""
+        raise ParameterError(f"The '{name}' parameter of {func} must be a column name (a "
+                             f"non-empty str){none}. Got {value!r} instead.")
+
+
+def check_window(window, func: str = "build_panel") -> tuple[int, int]:
+    """``(start, stop)``: two ints (not bools) with start < stop.
+
+    >>> check_window((-12, 12))
+    (-12, 12)
+    """
+    ok = (isinstance(window, (tuple, list)) and len(window) == 2
+          and all(isinstance(w, (int, np.integer)) and not isinstance(w, (bool, np.bool_))
+                  for w in window) and window[0] < window[1])
+    if not ok:
+        raise ParameterError(f"The 'window' parameter of {func} must be a pair of ints "
+                             f"(start, stop) with start < stop. Got {window!r} instead. Fix: "
+                             "e.g. window=(-24, 12) for 24 periods before the index date and "
+                             "12 from it.")
+    return int(window[0]), int(window[1])
+
+
+def check_months(months, func: str, name: str = "months", high: int = 1200) -> int:
+    """A whole number of months in [1, high] (100 years by default); bools are refused.
+
+    >>> check_months(12, "prior_use")
+    12
+    """
+    ok = (isinstance(months, (int, np.integer)) and not isinstance(months, (bool, np.bool_))
+          and 1 <= months <= high)
+    if not ok:
+        raise ParameterError(f"The '{name}' parameter of {func} must be an int in [1, {high}]. "
+                             f"Got {months!r} instead. Fix: e.g. {name}=12 for the prior year.")
+    return int(months)
+
+
+def check_carry(carry, persons: pd.DataFrame, taken: set[str]) -> list[str]:
+    """Persons columns to copy into the panel: a list of existing names that do not clash
+    with the panel's own columns (id, key, rel_period, exposure, measures)."""
+    if carry is None:
+        return []
+    if isinstance(carry, str) or not isinstance(carry, (list, tuple)):
+        raise ParameterError(f"The 'carry' parameter of build_panel must be a list of column "
+                             f"names. Got {carry!r} instead. Fix: e.g. carry=['treated'].")
+    missing = [c for c in carry if c not in persons.columns]
+    if missing:
+        raise SchemaError(f"carry names column(s) {examples(missing)} that the persons "
+                          "table does not have. Fix: remove them from carry.")
+    clash = [c for c in carry if c in taken]
+    if clash:
+        raise ParameterError(
+            f"The 'carry' parameter of build_panel names {examples(clash)}, which the panel "
+            f"already has (its columns include {examples(sorted(taken))}). Fix: remove them "
+            "from carry, or rename the persons column first.")
+    return list(carry)
+
+
+def check_span(span, func: str) -> tuple[np.datetime64, np.datetime64] | None:
+    """``None`` or two dates (Timestamps, dates or ISO text) with first <= last."""
+    if span is None:
+        return None
+    bad = (not isinstance(span, (tuple, list)) or len(span) != 2
+           or any(isinstance(d, (int, float, np.number, bool)) or d is None for d in span))
+    if not bad:
+        try:
+            first, last = (np.datetime64(pd.Timestamp(d).date(), "D") for d in span)
+        except (TypeError, ValueError, AttributeError):
+            bad = True
+    if bad:
+        raise ParameterError(f"The 'span' parameter of {func} must be two dates (first, last). "
+                             f"Got {span!r} instead. Fix: e.g. span=('2004-04-01', "
+                             "'2013-03-31').")
+    if first > last:
+        raise ParameterError(f"The 'span' parameter of {func} must have first <= last. "
+                             f"Got {span!r} instead.")
+    return first, last
+
+
+def check_progress(progress, func: str) -> None:
+    if progress is not None:
+        check_bool(progress, "progress", func)
+
+
+def check_source(events, engine: str, func: str) -> None:
+    """Events are a DataFrame or a local path (a glob only with DuckDB); URLs are refused."""
+    if isinstance(events, pd.DataFrame):
+        return
+    if not isinstance(events, (str, Path)):
+        raise ParameterError(f"The 'events' parameter of {func} must be a DataFrame or a path "
+                             f"to Parquet/CSV files. Got {type(events).__name__} instead.")
+    text = str(events)
+    if _URL.match(text):
+        raise ParameterError(
+            f"The 'events' parameter of {func} must be a local file path. Got the URL "
+            f"{text!r} instead; evaltools never reads over the network. Fix: copy the file "
+            "into the secure environment and pass its path.")
+    if engine == "pandas" and _GLOB.search(text):
+        raise ParameterError(
+            f"The 'events' parameter of {func} is a glob ({text!r}), which only the DuckDB "
+            "engine reads. Fix: pass engine='duckdb', or one file's path.")
+    if engine == "pandas" and not Path(text).is_file():
+        raise SchemaError(f"The events file {text!r} does not exist (or is not a file). Fix: "
+                          "check the path.")
+
+
+def warn_ignored(name: str, func: str, reason: str) -> None:
+    """An option that the other options make meaningless is ignored, with a warning."""
+    warnings.warn(f"The '{name}' parameter of {func} is ignored: {reason}.", DataWarning,
+                  stacklevel=3)
