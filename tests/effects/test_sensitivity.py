@@ -229,3 +229,20 @@ def test_rosenbaum_from_a_match_result_refuses_missing_outcomes():
         et.sensitivity.rosenbaum_bounds(m, "y")
     with pytest.raises(EvaltoolsInputError, match="no column 'z'"):
         et.sensitivity.rosenbaum_bounds(m, "z")
+
+
+def test_options_that_change_nothing_are_reported():
+    from evaltools.exceptions import DataWarning
+
+    with pytest.warns(DataWarning, match=r"rare=False is ignored for kind='rr'"):
+        ignored = et.sensitivity.e_value(1.5, rare=False)
+    assert ignored.e_estimate == et.sensitivity.e_value(1.5).e_estimate
+    with pytest.warns(DataWarning, match=r"outcome='y' is ignored: the first argument is "
+                                         r"already the pair differences"):
+        et.sensitivity.rosenbaum_bounds(LEAD, "y", gammas=[1])
+
+
+def test_gamma_grid_is_bounded():
+    with pytest.raises(ParameterError, match=r"'gammas' parameter of rosenbaum_bounds lists "
+                                             r"20,000 values; the limit is 10,000"):
+        et.sensitivity.rosenbaum_bounds(LEAD, gammas=np.linspace(1, 5, 20_000))
