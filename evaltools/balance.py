@@ -10,6 +10,7 @@ use the unbiased weighted estimator. Categorical covariates are expanded to one 
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,9 +19,10 @@ import numpy as np
 import pandas as pd
 
 from ._shared import ResultMixin, run_meta
-from .exceptions import ParameterError
+from .exceptions import DataWarning, ParameterError
 from .matching.checks import check_names
-from .matching.covariates import TREATED, design, resolve_treatment
+from .matching.covariates import TREATED, design, resolve_treatment, used_columns
+from .matching.results import no_estimates
 from .validation import (
     check_columns,
     check_finite,
@@ -29,6 +31,7 @@ from .validation import (
     check_treatment,
     check_unique_index,
     check_weights,
+    examples,
 )
 
 __all__ = ["balance_table", "BalanceTable"]
@@ -89,7 +92,32 @@ def _weights(data: pd.DataFrame, weights) -> np.ndarray | None:
         weights = data[weights]
     elif isinstance(weights, pd.Series) and not weights.index.equals(data.index):
         weights = weights.reindex(data.index)
+    try:
+        weights = np.asarray(weights, dtype="float64")
+    except (TypeError, ValueError):
+        raise ParameterError("The 'weights' parameter of balance_table must be numbers (an "
+                             "array, Series or column name). Got values such as "
+                             f"{examples(pd.unique(np.asarray(weights, object).ravel()))}."
+                             ) from None
     return check_weights(weights, len(data), "weights", "balance_table")
+
+
+def _check_groups(t: np.ndarray, w: np.ndarray | None, estimand: str, treatment: str) -> None:
+    """Weights that leave out a whole group, or a group too small for its SD, are said."""
+    if w is not None:
+        for group, name in ((t, "treated"), (~t, "control")):
+            if not w[group].any():
+                raise ParameterError(
+                    f"The 'weights' parameter of balance_table is zero for every {name} unit "
+                    f"({int(group.sum())} rows), so there is no 'after' sample to compare. "
+                    "Fix: check the weights (e.g. a matching that matched nobody).")
+    small = [n for g, n in ((t, "treated"), (~t, "control"))
+             if g.sum() < 2 and (estimand == "ATE" or n == {"ATT": "treated",
+                                                           "ATC": "control"}[estimand])]
+    if small:
+        warnings.warn(f"Only one {small[0]} unit in '{treatment}': its standard deviation is "
+                      f"undefined, so standardised differences for estimand={estimand!r} are "
+                      "NaN.", DataWarning, stacklevel=3)
 
 
 def _stats(x, t, w, sd, kind):
@@ -144,8 +172,13 @@ def balance_table(data: pd.DataFrame, treatment: str = TREATED, covariates=None,
                                  "non-empty list of columns or a formula. Got None instead.")
         design(data, covariates, func="balance_table")  # columns present, values finite
     check_unique_index(data, "data")
+    if treatment in (used_columns(data, covariates) if isinstance(covariates, str)
+                     else covariates):
+        raise ParameterError(f"The 'covariates' parameter of balance_table includes the "
+                             f"treatment column '{treatment}'. Fix: leave it out.")
     t = check_treatment(data, treatment, "data").to_numpy() == 1
     w_after = _weights(data, weights)
+    _check_groups(t, w_after, estimand, treatment)
     x, kinds = _expand(data, covariates)
     thresholds = _check_thresholds(thresholds)
     rows = {}
@@ -153,7 +186,8 @@ def balance_table(data: pd.DataFrame, treatment: str = TREATED, covariates=None,
         v = x[col].to_numpy()
         # Binary covariates use p(1 - p), continuous the n - 1 variance, as MatchIt.
         ddof = 0 if kinds[col] == "binary" else 1
-        var_t, var_c = np.var(v[t], ddof=ddof), np.var(v[~t], ddof=ddof)
+        var_t, var_c = (np.var(g, ddof=ddof) if len(g) > ddof else np.nan
+                        for g in (v[t], v[~t]))  # one unit: no SD (warned above)
         sd = {"ATT": np.sqrt(var_t), "ATC": np.sqrt(var_c),
               "ATE": np.sqrt((var_t + var_c) / 2)}[estimand]
         before = _stats(v, t, np.ones(len(v)), sd, kinds[col])
@@ -190,6 +224,9 @@ class BalanceTable(ResultMixin):
                            and not (c.endswith("_after") and not self.weighted)]
         return t[keep + [f"balanced_smd<{limit}", "var_ratio_ok"]]
 
+    def _estimates(self) -> pd.DataFrame:
+        raise no_estimates("BalanceTable")
+
     def _notes(self) -> list[str]:
         denom = {"ATT": "the treated group's SD", "ATC": "the control group's SD",
                  "ATE": "sqrt((var_treated + var_control) / 2)"}[self.estimand]
@@ -204,6 +241,9 @@ class BalanceTable(ResultMixin):
     def plot(self, ax=None, **kwargs):
         """Love plot: absolute standardised differences before and after, with the
         threshold line. Returns the Axes."""
+        from .matching.plots import check_ax
+
+        check_ax(ax, "BalanceTable.plot")
         t = self.table
         if ax is None:
             _, ax = plt.subplots(figsize=(6, 0.35 * len(t) + 1.5))

@@ -20,9 +20,9 @@ import pandas as pd
 
 from ._shared import ResultMixin, run_meta
 from .effects_fit import bootstrap_se, design, fit_model, mestimation_se
-from .effects_inputs import read_sample
+from .effects_inputs import SUBCLASS, WEIGHTS, read_sample
 from .exceptions import DataWarning, EvaltoolsInputError, ParameterError
-from .matching.checks import check_random_state
+from .matching.checks import check_random_state, warn_ignored
 from .matching.covariates import TREATED, dropped_note
 from .validation import check_bool, check_number, check_option
 
@@ -98,14 +98,48 @@ class EffectResult(ResultMixin):
                 "(see et.sensitivity for how strong a confounder would have to be)."]
 
 
-def _check_options(model, se, missing, progress, n_boot, random_state):
+MAX_BOOT = 100_000  # draws; each refits the outcome (and weight) model
+
+
+def _check_options(model, se, missing, progress, n_boot, random_state, names):
     check_option(model, "model", "estimate_att", MODELS)
     if se is not None:
         check_option(se, "se", "estimate_att", SE_TYPES)
     check_option(missing, "missing", "estimate_att", ["error", "drop"])
     check_bool(progress, "progress", "estimate_att")
+    if n_boot is not None and isinstance(n_boot, (int, np.integer)) and n_boot > MAX_BOOT:
+        raise ParameterError(
+            f"The 'n_boot' parameter of estimate_att must be an int in [10, {MAX_BOOT}]. Got "
+            f"{n_boot!r} instead: each draw refits the model, so this would run for days. "
+            "Fix: 999 to 9999 draws are ample for a standard error.")
     check_number(n_boot, "n_boot", "estimate_att", low=10, integer=True, allow_none=True)
     check_random_state(random_state, "estimate_att")
+    for name, value in names.items():
+        if value is not None and not isinstance(value, str):
+            raise ParameterError(f"The '{name}' parameter of estimate_att must be a column name "
+                                 f"(str){'' if name == 'outcome' else ' or None'}. Got "
+                                 f"{value!r} instead.")
+    if names["outcome"] is None:
+        raise ParameterError("The 'outcome' parameter of estimate_att must be a column name "
+                             "(str). Got None instead.")
+
+
+def _check_combinations(model, covariates, exposure):
+    """Options the model or standard error does not use: warned about, then dropped."""
+    if model == "difference" and covariates is not None:
+        warnings.warn("model='difference' ignores covariates; use model='regression' to "
+                      "adjust for them.", DataWarning, stacklevel=3)
+        covariates = None
+    if model == "regression" and (covariates is None or len(covariates) == 0):
+        warnings.warn("model='regression' was given no covariates, so it is the difference "
+                      "in means (model='difference'). Fix: pass covariates=[...] to adjust.",
+                      DataWarning, stacklevel=3)
+        covariates = None
+    if exposure is not None and model in ("difference", "regression"):
+        warn_ignored("exposure", "estimate_att", f"model='{model}' compares outcome means; "
+                     "use model='poisson' or 'negbin' for rates per person-time", stacklevel=4)
+        exposure = None
+    return covariates, exposure
 
 
 def _resolve_se(se, s, model, cluster) -> str:
@@ -135,7 +169,7 @@ def estimate_att(m_or_data, outcome: str, *, model: str = "difference",
                  covariates: list[str] | str | None = None, exposure: str | None = None,
                  se: str | None = None, n_boot: int | None = None,
                  random_state: int | None = None, treatment: str = TREATED,
-                 weights: str = "weights", cluster: str | None = "subclass", missing: str = "error",
+                 weights: str = WEIGHTS, cluster: str | None = SUBCLASS, missing: str = "error",
                  progress: bool = True) -> EffectResult:
     """Average treatment effect on the treated in a matched (or weighted) sample.
 
@@ -180,15 +214,16 @@ def estimate_att(m_or_data, outcome: str, *, model: str = "difference",
     >>> et.estimate_att(w, "y").se_type
     'm-estimation'
     """
-    _check_options(model, se, missing, progress, n_boot, random_state)
-    if model == "difference" and covariates is not None:
-        warnings.warn("model='difference' ignores covariates; use model='regression' to "
-                      "adjust for them.", DataWarning, stacklevel=2)
-        covariates = None
+    _check_options(model, se, missing, progress, n_boot, random_state,
+                   {"outcome": outcome, "exposure": exposure, "cluster": cluster,
+                    "weights": weights, "treatment": treatment})
+    covariates, exposure = _check_combinations(model, covariates, exposure)
     s = read_sample(m_or_data, outcome, treatment=treatment, weights=weights, cluster=cluster,
                     covariates=covariates, exposure=exposure, model=model, missing=missing,
                     se=se)
     se = _resolve_se(se, s, model, cluster)
+    if n_boot is not None and se != "bootstrap":
+        warn_ignored("n_boot", "estimate_att", f"the standard errors are '{se}', not bootstrap")
     d = s.data
     groups = pd.factorize(d[s.cluster])[0] if s.cluster and se != "robust" else None
     z, dropped = design(d, s.treatment, covariates)

@@ -16,10 +16,11 @@ import numpy as np
 import pandas as pd
 
 from .exceptions import EvaltoolsInputError, ExclusionWarning, ParameterError, SchemaError
-from .matching.covariates import resolve_treatment, used_columns
+from .matching.checks import warn_ignored
+from .matching.covariates import _DefaultName, resolve_treatment, used_columns
 from .validation import check_columns, check_treatment, check_unique_index, examples
 
-__all__ = ["Sample", "read_sample"]
+__all__ = ["Sample", "read_sample", "WEIGHTS", "SUBCLASS"]
 
 
 @dataclass
@@ -34,23 +35,42 @@ class Sample:
     flow: list[tuple[str, int]] = field(default_factory=list)
 
 
+WEIGHTS = _DefaultName("weights")
+SUBCLASS = _DefaultName("subclass")
+
+
+def _ignored_for_result(owner, own_treatment, treatment, weights, cluster, uses_cluster):
+    """Column names a result already knows: passing others is ignored, with a warning."""
+    given = {"treatment": not isinstance(treatment, _DefaultName) and treatment != own_treatment,
+             "weights": not isinstance(weights, _DefaultName) and weights != "weights",
+             "cluster": not uses_cluster and not isinstance(cluster, _DefaultName)
+             and cluster is not None and cluster != "subclass"}
+    for name in [k for k, v in given.items() if v]:
+        warn_ignored(name, "estimate_att", f"a {owner} knows its own {name} column",
+                     stacklevel=6)
+
+
 def _source(m_or_data, treatment, weights, cluster, covariates, se) -> Sample:
     if se == "robust":
         cluster = None  # not needed, so not checked
     if hasattr(m_or_data, "matched_data") and hasattr(m_or_data, "treatment"):
+        _ignored_for_result("MatchResult", m_or_data.treatment, treatment, weights, cluster,
+                            False)
         d = m_or_data.matched_data
         sub = d["subclass"] if "subclass" in d else None
         has_sets = sub is not None and sub.notna().all() and len(d)
         return Sample(d, resolve_treatment(m_or_data.treatment, covariates, "estimate_att"),
                       "weights", "subclass" if has_sets else None, "match")
     if hasattr(m_or_data, "weighted_data") and hasattr(m_or_data, "treatment"):
+        _ignored_for_result("WeightResult", m_or_data.treatment, treatment, weights, cluster,
+                            True)
         d = m_or_data.weighted_data
         return Sample(d, resolve_treatment(m_or_data.treatment, covariates, "estimate_att"),
                       "weights", cluster if _has(d, cluster) else None, "weights",
                       propensity=getattr(m_or_data, "propensity", None))
     if not isinstance(m_or_data, pd.DataFrame):
-        raise ParameterError(f"The first argument of estimate_att must be a MatchResult, a "
-                             f"WeightResult or a DataFrame. Got {type(m_or_data).__name__}.")
+        raise ParameterError(f"The 'm_or_data' parameter of estimate_att must be a MatchResult, "
+                             f"a WeightResult or a DataFrame. Got {type(m_or_data).__name__}.")
     check_unique_index(m_or_data, "data")
     treatment = resolve_treatment(treatment, covariates, "estimate_att")
     return Sample(m_or_data, treatment, weights,
@@ -59,8 +79,13 @@ def _source(m_or_data, treatment, weights, cluster, covariates, se) -> Sample:
 
 def _has(d: pd.DataFrame, cluster) -> bool:
     """Whether ``cluster`` is a column of ``d``; one with missing values is refused."""
-    if not isinstance(cluster, str) or cluster not in d.columns:
+    if not isinstance(cluster, str):
         return False
+    if cluster not in d.columns:
+        if isinstance(cluster, _DefaultName):  # no matched sets: robust errors
+            return False
+        check_columns(d, [cluster], "data", fix="name the matched-set column with cluster=, "
+                      "or pass cluster=None")
     empty = d[cluster].isna()
     if empty.any():
         raise SchemaError(
@@ -115,6 +140,8 @@ def read_sample(m_or_data, outcome, *, treatment, weights, cluster, covariates, 
     cov_cols = used_columns(d, covariates) if covariates is not None else []
     if covariates is not None and not isinstance(covariates, str):
         needed += list(covariates)
+    _check_roles(s, outcome, exposure, cov_cols if isinstance(covariates, str)
+                 else list(covariates or []))
     check_columns(d, needed, "matched data" if s.source == "match" else "data")
     s.flow.append(("rows supplied", len(d)))
     if not pd.api.types.is_numeric_dtype(d[outcome]):
@@ -128,6 +155,7 @@ def read_sample(m_or_data, outcome, *, treatment, weights, cluster, covariates, 
     _drop_missing(s, list(dict.fromkeys([outcome, s.weights, *cov_cols]
                                         + ([exposure] if exposure else []))), missing)
     _check_values(s, outcome, exposure, model)
+    _check_group_weights(s)
     if s.propensity is None:
         s.data = s.data[s.data[s.weights] > 0]
     check_treatment(s.data, s.treatment, "data")
@@ -154,3 +182,29 @@ def _check_values(s: Sample, outcome, exposure, model) -> None:
             f"Outcome '{outcome}' has {int(bad.sum())} negative value(s), at row index "
             f"{examples(d.index[bad])}; model='{model}' needs counts (>= 0). Fix: use "
             "model='difference' or 'regression' for other outcomes.")
+
+
+def _check_roles(s: Sample, outcome, exposure, covariates) -> None:
+    """The outcome cannot also be the treatment, the weights or an adjustment covariate."""
+    for other, what in ((s.treatment, "the treatment"), (s.weights, "the weights"),
+                        (exposure, "the exposure")):
+        if outcome == other:
+            raise ParameterError(f"The 'outcome' parameter of estimate_att names '{outcome}', "
+                                 f"which is {what} column. Fix: pass the outcome column.")
+    if outcome in covariates:
+        raise ParameterError(f"The 'covariates' parameter of estimate_att includes the outcome "
+                             f"'{outcome}': adjusting for the outcome itself removes the "
+                             "effect. Fix: leave it out.")
+
+
+def _check_group_weights(s: Sample) -> None:
+    """Positive weight in both groups, or there is nothing to compare."""
+    d = s.data if s.observed is None else s.data[s.observed]
+    t = d[s.treatment].to_numpy() == 1
+    w = d[s.weights].to_numpy(float)
+    for group, name in ((t, "treated"), (~t, "control")):
+        if group.any() and not (w[group] > 0).any():
+            raise EvaltoolsInputError(
+                f"Column '{s.weights}' is zero for every {name} row ({int(group.sum())} rows), "
+                "so there is no one to compare. Fix: check the weights (a matching that "
+                "matched nobody, or a weight column of another analysis).")

@@ -13,9 +13,10 @@ from scipy import optimize
 
 from ._shared import ResultMixin, run_meta
 from .exceptions import ConvergenceWarning, ParameterError
+from .matching.checks import warn_ignored
 from .matching.covariates import TREATED, dropped_note, model_design, resolve_treatment
 from .matching.distance import fit_logistic
-from .matching.results import effective_sample_size
+from .matching.results import effective_sample_size, no_estimates
 from .validation import (
     check_bool,
     check_number,
@@ -68,19 +69,28 @@ class WeightResult(ResultMixin):
                 f"{self.meta.get('options')}.", *self.notes,
                 "Estimates assume no unmeasured confounding given the covariates."]
 
-    def balance(self, **kwargs):
+    def balance(self, covariates: list[str] | str | None = None, *,
+                thresholds: dict | None = None, **kwargs):
+        """Balance before and after weighting (:func:`evaltools.balance_table`); by default
+        of the weighting covariates."""
         from .balance import balance_table
+        from .matching.plots import check_result_balance_args
 
-        return balance_table(self.data, self.treatment, self.covariates, weights=self.weights,
-                             estimand=self.estimand, **kwargs)
+        check_result_balance_args(kwargs, "WeightResult")
+        return balance_table(self.data, self.treatment, covariates or self.covariates,
+                             weights=self.weights, estimand=self.estimand,
+                             thresholds=thresholds)
+
+    def _estimates(self) -> pd.DataFrame:
+        raise no_estimates("WeightResult")
 
 
 def _inputs(data, treatment, covariates, func):
     """Treatment (0/1, both groups) and a design matrix without redundant columns."""
     treatment = resolve_treatment(treatment, covariates, func)
-    if covariates is None:
+    if covariates is None or (isinstance(covariates, str) and not covariates.strip()):
         raise ParameterError(f"The 'covariates' parameter of {func} must be a list of columns "
-                             "or a formula. Got None instead.")
+                             f"or a formula. Got {covariates!r} instead.")
     check_unique_index(data, "data")
     t = check_treatment(data, treatment, "data").to_numpy() == 1
     x, dropped = model_design(data, covariates, func=func)
@@ -113,6 +123,9 @@ def ipw(data: pd.DataFrame, treatment: str = TREATED, covariates: list[str] | st
     check_option(estimand, "estimand", "ipw", ["ATT", "ATE"])
     check_number(trim, "trim", "ipw", low=0.5, high=1, closed="right", allow_none=True)
     check_bool(stabilize, "stabilize", "ipw")
+    if stabilize and estimand == "ATT":
+        warn_ignored("stabilize", "ipw", "ATT weights (treated 1, controls p / (1 - p)) are "
+                     "not stabilised; it applies to estimand='ATE'")
     treatment, t, x, dropped = _inputs(data, treatment, covariates, "ipw")
     p, _, coef = fit_logistic(x, t, func="ipw")
     if estimand == "ATT":
@@ -159,18 +172,19 @@ def entropy_balance(data: pd.DataFrame, treatment: str = TREATED,
     >>> bool(abs(eb.balance().table.loc["x", "smd_after"]) < 1e-6)
     True
     """
+    if isinstance(moments, (bool, np.bool_)):  # True == 1 would pass the option check
+        raise ParameterError(f"The 'moments' parameter of entropy_balance must be one of 1, 2. "
+                             f"Got {moments!r} instead.")
     check_option(moments, "moments", "entropy_balance", [1, 2])
-    check_number(tol, "tol", "entropy_balance", low=0, closed="neither")
+    check_number(tol, "tol", "entropy_balance", low=0, high=1e-3, closed="right")
     treatment, t, x, dropped = _inputs(data, treatment, covariates, "entropy_balance")
     if moments == 2:
         squares = (x**2).set_axis([f"({c})^2" for c in x.columns], axis=1)
         # A 0/1 covariate's square is itself: balancing it twice adds nothing.
         x = drop_redundant(pd.concat([x, squares], axis=1), warn=False)[0]
     w, coef, iterations, gap = entropy_weights(x.to_numpy(dtype=float), t, tol)
-    if gap > 1e-6:
-        warnings.warn("Entropy balancing did not reach exact balance: the treated means may "
-                      "lie outside what the controls can reproduce (poor overlap).",
-                      ConvergenceWarning, stacklevel=2)
+    if gap > max(1e-6, tol):
+        _warn_imbalance(x, t, w)
     propensity = dict(kind="entropy", x=np.column_stack([np.ones(len(x)), x.to_numpy(float)]),
                       terms=["(Intercept)", *map(str, x.columns)], coef=coef, estimand="ATT",
                       stabilize=False, tol=tol)
@@ -180,6 +194,22 @@ def entropy_balance(data: pd.DataFrame, treatment: str = TREATED,
                         propensity=propensity,
                         meta=run_meta(dict(moments=moments, iterations=iterations,
                                            dropped_covariates=dropped or None)))
+
+
+def _warn_imbalance(x: pd.DataFrame, t: np.ndarray, w: np.ndarray) -> None:
+    """Name the covariates left unbalanced, and those whose treated mean lies outside the
+    controls' range (which no weighting of the controls can reach)."""
+    v = x.to_numpy(float)
+    gap = np.abs(v[t].mean(axis=0) - np.average(v[~t], axis=0, weights=w[~t])) / v.std(axis=0)
+    names = [f"{c} ({g:.3g} SD)" for c, g in zip(x.columns, gap, strict=True) if g > 1e-4]
+    outside = [str(c) for c, m, lo, hi in zip(x.columns, v[t].mean(axis=0), v[~t].min(axis=0),
+                                             v[~t].max(axis=0), strict=True)
+               if not lo <= m <= hi]
+    where = (f"; the treated mean of {outside} lies outside the controls' range"
+             if outside else "")
+    warnings.warn(f"Entropy balancing did not reach exact balance on {names or 'all covariates'}"
+                  f"{where} (poor overlap). Fix: drop or trim treated units the controls cannot "
+                  "represent, or balance fewer moments.", ConvergenceWarning, stacklevel=3)
 
 
 def entropy_weights(x: np.ndarray, t: np.ndarray, tol: float = 1e-8

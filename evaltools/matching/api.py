@@ -9,9 +9,15 @@ import pandas as pd
 
 from .._shared import run_meta
 from ..exceptions import EvaltoolsWarning, ParameterError
-from ..validation import examples
+from ..validation import check_finite, examples
 from . import distance as dist
-from .checks import check_match_options, check_names, prepare, warn_few_controls
+from .checks import (
+    check_match_options,
+    check_names,
+    check_ratio_size,
+    prepare,
+    warn_few_controls,
+)
 from .covariates import TREATED, design, dropped_note, model_design, resolve_treatment
 from .nearest import greedy_1d, greedy_multivariate, nearest_with_replacement
 from .optimal import optimal_match
@@ -92,16 +98,23 @@ def match(data: pd.DataFrame, treatment: str = TREATED, covariates: list[str] | 
     >>> m.treatment
     'treated'
     """
-    check_match_options(method=method, distance=distance, ratio=ratio, caliper=caliper,
-                        order=order, estimand=estimand, replace=replace,
-                        random_state=random_state, cutpoints=cutpoints, missing=missing)
+    replace = check_match_options(
+        method=method, distance=distance, ratio=ratio, caliper=caliper, order=order,
+        estimand=estimand, replace=replace, random_state=random_state, cutpoints=cutpoints,
+        missing=missing, mahvars=mahvars, outcome=outcome)
     treatment = resolve_treatment(treatment, covariates, "match")
     exact, mahvars = check_names(exact, "exact", "match"), check_names(mahvars, "mahvars",
                                                                         "match")
+    if treatment in exact:
+        raise ParameterError(f"The 'exact' parameter of match names the treatment column "
+                             f"'{treatment}': no stratum would hold both treated and controls. "
+                             "Fix: leave it out of exact.")
     data, flow, supplied = prepare(data, treatment, covariates, exact, mahvars, outcome,
                                    distance, missing)
     covariates = covariates if isinstance(covariates, str) else list(covariates or [])
     focal = data[treatment].to_numpy() == (1 if estimand == "ATT" else 0)
+    if method not in ("exact", "cem"):
+        check_ratio_size(ratio, int((~focal).sum()), "match")
     if method in ("exact", "cem"):
         return _subclass_match(data, treatment, covariates, focal, method, cutpoints, flow,
                                estimand, exact, random_state)
@@ -151,6 +164,7 @@ def _distance(data, treatment, covariates, distance, outcome, mahvars, supplied)
         if outcome is None:
             raise ParameterError("distance='prognostic' needs outcome= (a count or numeric "
                                  "column to model on the controls).")
+        check_finite(data, [outcome], "data")
         y = data[outcome].to_numpy(dtype=float)
         if (y[~t] < 0).any():
             raise ParameterError(
@@ -229,9 +243,11 @@ def _pair_result(data, treatment, covariates, focal, score, t, c, d, no_stratum,
                     n_focal_unmatched - len(no_stratum)),
                    ("controls matched (distinct)", int(len(np.unique(c))))]
     if n_focal_unmatched == int(focal.sum()):
-        warnings.warn("No treated unit was matched (caliper too tight, or no controls in the "
-                      "strata). The result has no matched sample.", EvaltoolsWarning,
-                      stacklevel=3)
+        why = (f"no stratum of exact={options['exact']} holds both treated and controls; "
+               "choose coarser exact columns" if len(no_stratum) == n_focal_unmatched else
+               f"no control lies within caliper={options['caliper']}; widen the caliper")
+        warnings.warn(f"No treated unit was matched: {why}. The result has no matched sample.",
+                      EvaltoolsWarning, stacklevel=3)
     return MatchResult(data=data, treatment=treatment, covariates=covariates,
                        weights=pd.Series(weights, index=data.index),
                        notes=dropped_note(options["dropped_covariates"] or {}, "covariate"),

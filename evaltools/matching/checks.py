@@ -19,8 +19,8 @@ from ..validation import (
 )
 from .covariates import finite_array, used_columns
 
-__all__ = ["check_match_options", "check_names", "check_random_state", "prepare",
-           "warn_few_controls"]
+__all__ = ["check_match_options", "check_names", "check_random_state", "check_ratio_size",
+           "prepare", "warn_few_controls", "warn_ignored"]
 
 METHODS = ["nearest", "optimal", "exact", "cem"]
 DISTANCES = ["ps", "logit_ps", "prognostic", "mahalanobis"]
@@ -48,9 +48,18 @@ def check_random_state(value, func: str):
     return value
 
 
+def warn_ignored(name: str, func: str, reason: str, *, stacklevel: int = 3) -> None:
+    """An option that the other options make meaningless is ignored, with a warning;
+    ``stacklevel`` counts from the public function's caller (3: called by it directly)."""
+    warnings.warn(f"The '{name}' parameter of {func} is ignored: {reason}.", DataWarning,
+                  stacklevel=stacklevel)
+
+
 def check_match_options(*, method, distance, ratio, caliper, order, estimand, replace,
-                        random_state, cutpoints, missing) -> None:
-    """Every option of ``match`` against what it accepts, in the scikit-learn message shape."""
+                        random_state, cutpoints, missing, mahvars=None, outcome=None) -> bool:
+    """Every option of ``match`` against what it accepts, in the scikit-learn message shape;
+    options that others make meaningless are refused or ignored with a warning (as
+    MatchIt). Returns the ``replace`` to use."""
     check_option(method, "method", "match", METHODS)
     if isinstance(distance, str):
         check_option(distance, "distance", "match", DISTANCES)
@@ -64,12 +73,64 @@ def check_match_options(*, method, distance, ratio, caliper, order, estimand, re
     check_bool(replace, "replace", "match")
     check_random_state(random_state, "match")
     check_option(missing, "missing", "match", ["error", "drop"])
+    if outcome is not None and not isinstance(outcome, str):
+        raise ParameterError(f"The 'outcome' parameter of match must be a column name or None. "
+                             f"Got {outcome!r} instead.")
     if cutpoints is not None and not isinstance(cutpoints, dict):
         raise ParameterError(f"The 'cutpoints' parameter of match must be a dict of "
                              f"{{column: bins}} or None. Got {cutpoints!r} instead.")
-    if method in ("exact", "cem") and (caliper is not None or ratio != 1 or replace):
-        warnings.warn(f"method='{method}' forms subclasses: caliper, ratio and replace are "
-                      "ignored.", DataWarning, stacklevel=3)
+    return _check_combinations(method=method, distance=distance, ratio=ratio, caliper=caliper,
+                               order=order, replace=replace, cutpoints=cutpoints,
+                               mahvars=mahvars, outcome=outcome)
+
+
+def _check_combinations(*, method, distance, ratio, caliper, order, replace, cutpoints,
+                        mahvars, outcome) -> bool:
+    """Refuse contradictory options; warn about ignored ones. Returns ``replace``."""
+    mahal = isinstance(distance, str) and distance == "mahalanobis"
+    if method in ("exact", "cem"):
+        given = [n for n, v in (("caliper", caliper is not None), ("ratio", ratio != 1),
+                                ("replace", replace), ("mahvars", bool(mahvars)),
+                                ("outcome", outcome is not None)) if v]
+        for name in given:
+            warn_ignored(name, "match", f"method='{method}' forms subclasses of identical "
+                         "(coarsened) covariate values", stacklevel=5)
+        if cutpoints is not None and method == "exact":
+            warn_ignored("cutpoints", "match", "only method='cem' coarsens covariates", stacklevel=5)
+        return False
+    if cutpoints is not None:
+        warn_ignored("cutpoints", "match", f"only method='cem' coarsens covariates, not "
+                     f"method='{method}'", stacklevel=5)
+    if mahvars and mahal:
+        raise ParameterError("The 'mahvars' parameter of match matches on a Mahalanobis "
+                             "distance within a propensity-score caliper, so it cannot be used "
+                             "with distance='mahalanobis'. Fix: use distance='ps' with mahvars, "
+                             "or distance='mahalanobis' alone.")
+    if caliper is not None and mahal and not mahvars:
+        raise ParameterError("The 'caliper' parameter of match is in SDs of a one-dimensional "
+                             "score, and distance='mahalanobis' has none. Fix: pass "
+                             "caliper=None, or distance='ps' with mahvars=[...] to match on "
+                             "the Mahalanobis distance within a propensity-score caliper.")
+    if outcome is not None and distance != "prognostic":
+        warn_ignored("outcome", "match", "only distance='prognostic' models an outcome", stacklevel=5)
+    if method == "optimal" and replace:
+        warn_ignored("replace", "match", "optimal matching uses each control once (use "
+                     "method='nearest' to reuse controls)", stacklevel=5)
+        return False
+    if replace and order != "largest":
+        warn_ignored("order", "match", "with replace=True each treated unit takes its nearest "
+                     "controls whatever the order", stacklevel=5)
+    return replace
+
+
+def check_ratio_size(ratio: int, n_controls: int, func: str) -> None:
+    """More controls per treated unit than there are controls cannot be matched, and would
+    only make the matching loop run for nothing."""
+    if ratio > max(n_controls, 1):
+        raise ParameterError(
+            f"The 'ratio' parameter of {func} must be an int in [1, {n_controls}] (the number "
+            f"of controls available). Got {ratio!r} instead. Fix: ask for fewer controls per "
+            "treated unit.")
 
 
 def _supplied_distance(data, distance):

@@ -151,7 +151,13 @@ def dropped_note(dropped: dict[str, str], what: str) -> list[str]:
 
 def finite_array(values, name: str, func: str, n: int) -> np.ndarray:
     """A supplied numeric vector (e.g. a distance) of length ``n`` with no NaN or inf."""
-    arr = np.asarray(values, dtype="float64")
+    try:
+        arr = np.asarray(values, dtype="float64")
+    except (TypeError, ValueError):
+        raise ParameterError(f"The '{name}' parameter of {func} must be numbers, one per row "
+                             f"of data. Got values such as "
+                             f"{examples(pd.unique(np.asarray(values, object).ravel()))}."
+                             ) from None
     if arr.shape != (n,):
         raise ParameterError(f"The '{name}' parameter of {func} must have one number per row "
                              f"of data ({n}). Got shape {arr.shape} instead.")

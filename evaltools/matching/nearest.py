@@ -38,6 +38,7 @@ def greedy_1d(score: np.ndarray, treated: np.ndarray, controls: np.ndarray, rati
     start = np.searchsorted(values, score[treated]).tolist()
     t_out, c_out, d_out = [], [], []
     for _ in range(ratio):
+        before = len(t_out)
         for t, pos in zip(treated.tolist(), start, strict=True):
             r = _find(right, pos)
             l_slot = _find(left, pos) - 1
@@ -55,6 +56,8 @@ def greedy_1d(score: np.ndarray, treated: np.ndarray, controls: np.ndarray, rati
             c_out.append(sorted_controls[j])
             d_out.append(d)
             right[j], left[j + 1] = j + 1, j  # slot j is used: skip it in both directions
+        if len(t_out) == before:  # a round with no match: later rounds cannot match either
+            break
     return np.array(t_out, int), np.array(c_out, int), np.array(d_out, float)
 
 

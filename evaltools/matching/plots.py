@@ -6,13 +6,16 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from ..exceptions import ParameterError
+from ..validation import check_number
 
-__all__ = ["overlap_plot"]
+__all__ = ["overlap_plot", "check_ax", "check_result_balance_args"]
 
 
 def overlap_plot(result, ax=None, bins: int = 30, **kwargs):
     """Mirrored histograms of the distance measure: treated above, controls below, for all
     units (light) and the matched, weighted sample (dark). Returns the Axes."""
+    check_ax(ax, "plot")
+    check_number(bins, "bins", "plot", low=1, high=10_000, integer=True)
     if result.distance_ is None:
         raise ParameterError("This matching has no one-dimensional distance measure (e.g. "
                              "Mahalanobis, exact, CEM) to plot; use kind='love'.")
@@ -36,3 +39,24 @@ def overlap_plot(result, ax=None, bins: int = 30, **kwargs):
     ax.set_ylabel("density (controls below zero)")
     ax.legend(fontsize="small")
     return ax
+
+
+def check_ax(ax, func: str) -> None:
+    """None or a matplotlib Axes to draw on."""
+    from matplotlib.axes import Axes
+
+    if ax is not None and not isinstance(ax, Axes):
+        raise ParameterError(f"The 'ax' parameter of {func} must be a matplotlib Axes or None. "
+                             f"Got {ax!r} ({type(ax).__name__}) instead. Fix: e.g. "
+                             "fig, ax = plt.subplots(); result.plot(ax=ax).")
+
+
+def check_result_balance_args(kwargs: dict, owner: str) -> None:
+    """A result's ``balance()`` uses its own weights and estimand; anything else passed is
+    refused rather than clashing with them."""
+    if kwargs:
+        raise ParameterError(
+            f"{owner}.balance() takes covariates and thresholds only; {sorted(kwargs)} are "
+            f"fixed by the {owner} (its weights and estimand). Fix: call "
+            "et.balance_table(result.data, result.treatment, covariates, "
+            "weights=result.weights, estimand=...) to choose them.")

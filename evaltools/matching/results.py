@@ -9,8 +9,11 @@ import numpy as np
 import pandas as pd
 
 from .._shared import ResultMixin
+from ..exceptions import ParameterError
+from ..validation import check_option
 
-__all__ = ["MatchResult", "pair_weights", "subclass_weights", "effective_sample_size"]
+__all__ = ["MatchResult", "pair_weights", "subclass_weights", "effective_sample_size",
+           "no_estimates"]
 
 
 def effective_sample_size(w: np.ndarray) -> float:
@@ -120,19 +123,35 @@ class MatchResult(ResultMixin):
         flow = self.flow.to_html(index=False, border=0)
         return super()._repr_html_() + f"<p><strong>Flow</strong></p>{flow}"
 
-    def balance(self, covariates: list[str] | str | None = None, **kwargs):
+    def balance(self, covariates: list[str] | str | None = None, *,
+                thresholds: dict | None = None, **kwargs):
         """Balance before and after matching (:func:`evaltools.balance_table`); by default
         of the matching covariates (a formula's terms if one was given)."""
         from ..balance import balance_table
+        from .plots import check_result_balance_args
 
+        check_result_balance_args(kwargs, "MatchResult")
         return balance_table(self.data, self.treatment, covariates or self.covariates,
-                             weights=self.weights, estimand=self.estimand, **kwargs)
+                             weights=self.weights, estimand=self.estimand,
+                             thresholds=thresholds)
 
     def plot(self, kind: str = "love", ax=None, **kwargs):
         """``kind="love"``: standardised differences before/after; ``"overlap"``: the
         distribution of the distance measure by group before and after matching."""
-        from .plots import overlap_plot
+        from .plots import check_ax, overlap_plot
 
+        check_option(kind, "kind", "MatchResult.plot", ["love", "overlap"])
+        check_ax(ax, "MatchResult.plot")
         if kind == "love":
             return self.balance().plot(ax=ax, **kwargs)
         return overlap_plot(self, ax=ax, **kwargs)
+
+    def _estimates(self) -> pd.DataFrame:
+        raise no_estimates("MatchResult")
+
+
+def no_estimates(owner: str) -> ParameterError:
+    """tidy() and conf_int() of a result that holds no effect estimate."""
+    return ParameterError(f"A {owner} holds no estimate with a standard error, so tidy() and "
+                          "conf_int() do not apply. Fix: use .summary() for its table, or "
+                          "et.estimate_att(result, outcome).tidy() for the effect.")

@@ -22,12 +22,13 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from .._shared import run_meta
-from ..cohort import STANDARD_MEASURES, SortedEvents
-from ..exceptions import EvaltoolsWarning, ExclusionWarning, SchemaError
+from ..cohort import STANDARD_MEASURES, Measure, SortedEvents
+from ..exceptions import EvaltoolsWarning, ExclusionWarning, ParameterError, SchemaError
 from ..validation import (
     check_bool,
     check_columns,
     check_finite,
+    check_frame,
     check_no_missing,
     check_number,
     check_option,
@@ -36,17 +37,21 @@ from ..validation import (
     examples,
 )
 from .api import match
-from .checks import DISTANCES, ORDERS, check_names, check_random_state
+from .checks import DISTANCES, ORDERS, check_names, check_random_state, check_ratio_size
+from .covariates import _DefaultName
 from .results import MatchResult
 
 __all__ = ["match_risk_set"]
+
+DEATH, END = _DefaultName("death_date"), _DefaultName("end_date")  # used when present
+MAX_PRIOR_MONTHS = 1200  # a century of look-back: anything longer is a units mistake
 
 
 def match_risk_set(persons: pd.DataFrame, events: pd.DataFrame, *, covariates: list[str],
                    prior_measures: dict | None = None, prior_months: int | list[int] = 12,
                    treatment: str = "treated", id_col: str = "person_id",
                    index_col: str = "index_date", event_date_col: str = "event_date",
-                   death_col: str | None = "death_date", end_col: str | None = "end_date",
+                   death_col: str | None = DEATH, end_col: str | None = END,
                    exact: list[str] | None = None, distance: str = "ps",
                    caliper: float | None = 0.2, ratio: int = 1, replace: bool = False,
                    order: str = "largest", max_before_rows: int = 200_000,
@@ -95,9 +100,12 @@ def match_risk_set(persons: pd.DataFrame, events: pd.DataFrame, *, covariates: l
                                       prior_months, max_before_rows, random_state)
     covariates = check_names(covariates, "covariates", "match_risk_set")
     exact = check_names(exact, "exact", "match_risk_set") or None
-    measures = prior_measures or {k: v for k, v in STANDARD_MEASURES.items() if k != "cost"}
-    check_columns(persons, [id_col, treatment, index_col, *covariates, *(exact or [])],
-                  "persons")
+    measures = _check_prior_measures(prior_measures)
+    check_frame(events, "events", allow_empty=True)
+    explicit = [c for c in (death_col, end_col) if c is not None
+                and not isinstance(c, _DefaultName)]
+    check_columns(persons, [id_col, treatment, index_col, *covariates, *(exact or []),
+                            *explicit], "persons")
     check_unique(persons, id_col, "persons")
     # Checked for everyone up front: a control's inf would otherwise surface only in the
     # month it is offered, or never.
@@ -106,6 +114,7 @@ def match_risk_set(persons: pd.DataFrame, events: pd.DataFrame, *, covariates: l
     check_no_missing(persons, [c for c in covariates if c not in numeric], "persons",
                      id_col=id_col)
     persons = persons.assign(**{treatment: check_treatment(persons, treatment, "persons")})
+    check_ratio_size(ratio, int((persons[treatment] == 0).sum()), "match_risk_set")
     index = _days(persons, index_col)
     treated = persons[treatment].to_numpy() == 1
     if np.isnat(index[treated]).any():
@@ -171,10 +180,32 @@ def _check_risk_set_options(order, distance, caliper, ratio, replace, progress, 
     check_bool(replace, "replace", func)
     check_bool(progress, "progress", func)
     check_random_state(random_state, func)
+    if caliper is not None and distance == "mahalanobis":
+        raise ParameterError("The 'caliper' parameter of match_risk_set is in SDs of a "
+                             "one-dimensional score, and distance='mahalanobis' has none. Fix: "
+                             "pass caliper=None with distance='mahalanobis'.")
     windows = [prior_months] if np.ndim(prior_months) == 0 else list(prior_months)
+    if not windows or len(set(windows)) != len(windows) or isinstance(prior_months, str):
+        raise ParameterError(f"The 'prior_months' parameter of {func} must be an int or a "
+                             f"non-empty list of distinct ints. Got {prior_months!r} instead.")
     for months in windows:
-        check_number(months, "prior_months", func, low=1, integer=True)
+        check_number(months, "prior_months", func, low=1, high=MAX_PRIOR_MONTHS, integer=True)
     return windows
+
+
+def _check_prior_measures(prior_measures) -> dict:
+    """None (the standard measures of use) or a non-empty dict of {name: Measure}."""
+    if prior_measures is None:
+        return {k: v for k, v in STANDARD_MEASURES.items() if k != "cost"}
+    bad = (not isinstance(prior_measures, dict) or not prior_measures
+           or [k for k, v in prior_measures.items() if not isinstance(v, Measure)])
+    if bad:
+        raise ParameterError(
+            "The 'prior_measures' parameter of match_risk_set must be None (the standard "
+            "measures) or a non-empty dict of {name: et.cohort.Measure}. Got "
+            f"{prior_measures!r} instead. Fix: e.g. {{'ae': et.cohort.Measure(\"setting == "
+            "'ae'\")}}.")
+    return prior_measures
 
 
 def _days(persons, column):

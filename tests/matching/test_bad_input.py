@@ -162,6 +162,6 @@ def test_prognostic_distance_needs_counts(df):
 
 
 def test_options_a_method_ignores_are_named(df):
-    with pytest.warns(DataWarning, match=r"method='exact' forms subclasses: caliper, ratio and "
-                                         r"replace are ignored"):
+    with pytest.warns(DataWarning, match=r"'caliper' parameter of match is ignored: "
+                                         r"method='exact' forms subclasses"):
         et.match(df, "treated", ["site"], method="exact", caliper=0.2)

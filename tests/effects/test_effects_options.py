@@ -1,0 +1,126 @@
+"""estimate_att's options: column names of the wrong kind or role, options the model or the
+result makes meaningless (warned and ignored), impossible sizes and weights, and the result
+methods' arguments."""
+
+import time
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import evaltools as et
+from evaltools.exceptions import DataWarning, EvaltoolsInputError, ParameterError, SchemaError
+
+
+@pytest.fixture(scope="module")
+def df():
+    rng = np.random.default_rng(21)
+    n = 300
+    out = pd.DataFrame({"x": rng.normal(size=n), "z": rng.binomial(1, 0.5, n)})
+    out["treated"] = (rng.random(n) < 1 / (1 + np.exp(0.5 - out.x))).astype(int)
+    out["y"] = out.x + out.treated + rng.normal(size=n)
+    out["visits"] = rng.poisson(np.exp(0.3 * out.x))
+    out["years"] = rng.uniform(0.5, 1, n)
+    return out
+
+
+@pytest.fixture(scope="module")
+def matched(df):
+    return et.match(df, "treated", ["x", "z"])
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    (dict(outcome=None), r"'outcome' parameter of estimate_att must be a column name \(str\). "
+                         r"Got None"),
+    (dict(outcome=["y"]), r"'outcome' parameter of estimate_att must be a column name"),
+    (dict(outcome="treated"), r"'outcome' parameter of estimate_att names 'treated', which is "
+                              r"the treatment column"),
+    (dict(outcome="weights"), r"which is the weights column"),
+    (dict(model="regression", covariates=["x", "y"]), r"'covariates' parameter of estimate_att "
+                                                      r"includes the outcome 'y'"),
+    (dict(model="poisson", outcome="visits", exposure=3), r"'exposure' parameter of "
+                                                          r"estimate_att must be a column name"),
+    (dict(cluster=3), r"'cluster' parameter of estimate_att must be a column name \(str\) or "
+                      r"None. Got 3"),
+    (dict(se="bootstrap", n_boot=2_000_000), r"'n_boot' parameter of estimate_att must be an "
+                                             r"int in \[10, 100000\]. Got 2000000"),
+])
+def test_wrong_names_and_sizes_are_refused(matched, kwargs, message):
+    kwargs = {"outcome": "y", **kwargs}
+    with pytest.raises(ParameterError, match=message):
+        et.estimate_att(matched, progress=False, **kwargs)
+
+
+def test_huge_n_boot_is_refused_before_any_draw(matched):
+    start = time.perf_counter()
+    with pytest.raises(ParameterError, match="n_boot"):
+        et.estimate_att(matched, "y", se="bootstrap", n_boot=10**8, progress=False)
+    assert time.perf_counter() - start < 2
+
+
+def test_m_or_data_of_the_wrong_type(df):
+    with pytest.raises(ParameterError, match=r"'m_or_data' parameter of estimate_att must be a "
+                                             r"MatchResult, a WeightResult or a DataFrame. Got "
+                                             r"NoneType"):
+        et.estimate_att(None, "y")
+
+
+@pytest.mark.parametrize(("kwargs", "name", "reason"), [
+    (dict(exposure="years"), "exposure", "model='difference' compares outcome means"),
+    (dict(model="regression", covariates=["x"], exposure="years"), "exposure",
+     "model='regression' compares outcome means"),
+    (dict(n_boot=500), "n_boot", "the standard errors are 'cluster', not bootstrap"),
+    (dict(treatment="z"), "treatment", "a MatchResult knows its own treatment column"),
+    (dict(weights="years"), "weights", "a MatchResult knows its own weights column"),
+    (dict(cluster="x"), "cluster", "a MatchResult knows its own cluster column"),
+])
+def test_ignored_options_are_named(matched, kwargs, name, reason):
+    with pytest.warns(DataWarning, match=rf"'{name}' parameter of estimate_att is ignored: "
+                                         rf"{reason}"):
+        res = et.estimate_att(matched, "y", **kwargs)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataWarning)
+        plain = et.estimate_att(matched, "y", model=kwargs.get("model", "difference"),
+                                covariates=kwargs.get("covariates"))
+    # Ignored means ignored: the estimate and its standard error are those without it.
+    assert res.estimate == pytest.approx(plain.estimate, rel=1e-12)
+    assert res.se == pytest.approx(plain.se, rel=1e-12)
+
+
+def test_regression_without_covariates_is_the_difference(matched):
+    with pytest.warns(DataWarning, match=r"model='regression' was given no covariates, so it is "
+                                         r"the difference in means"):
+        reg = et.estimate_att(matched, "y", model="regression")
+    diff = et.estimate_att(matched, "y")
+    assert reg.estimate == pytest.approx(diff.estimate, rel=1e-12)
+
+
+def test_a_named_cluster_column_must_exist(matched):
+    md = matched.matched_data
+    with pytest.raises(SchemaError, match=r"data table has no column \['pair'\].*name the "
+                                          r"matched-set column with cluster="):
+        et.estimate_att(md, "y", cluster="pair")
+    # The default name is optional: without a 'subclass' column the errors are robust.
+    res = et.estimate_att(md.drop(columns="subclass"), "y")
+    assert res.se_type == "robust"
+
+
+@pytest.mark.parametrize(("group", "name"), [(0, "control"), (1, "treated")])
+def test_weights_that_leave_out_a_group(matched, group, name):
+    md = matched.matched_data
+    md["weights"] = np.where(md["treated"] == group, 0.0, md["weights"])
+    with pytest.raises(EvaltoolsInputError, match=rf"Column 'weights' is zero for every {name} "
+                                                  r"row \(\d+ rows\)"):
+        et.estimate_att(md, "y")
+
+
+@pytest.mark.parametrize(("level", "message"), [
+    (95, r"'level' parameter of tidy must be a float in \(0, 1\). Got 95"),
+    (1.0, r"'level' parameter of tidy"), ("95%", r"'level' parameter of tidy")])
+def test_tidy_and_conf_int_levels(matched, level, message):
+    res = et.estimate_att(matched, "y")
+    with pytest.raises(ParameterError, match=message):
+        res.conf_int(level)
+    with pytest.raises(ParameterError, match=message):
+        res.tidy(level)
