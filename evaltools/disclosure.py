@@ -17,6 +17,7 @@ all are options.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -24,7 +25,7 @@ import pandas as pd
 from scipy.optimize import linprog
 
 from ._shared import TableResult
-from .exceptions import EvaltoolsInputError, ParameterError, SchemaError
+from .exceptions import DataWarning, EvaltoolsInputError, ParameterError, SchemaError
 from .validation import (
     check_bool,
     check_columns,
@@ -352,6 +353,7 @@ def suppress(table: pd.DataFrame, threshold: int = 7, *, rounding: int | None = 
                                  0 if suppress_zeros else 1, table.index, table.columns)
         audit = audit.assign(row=table.index[audit["row"].to_numpy(int)],
                              column=table.columns[audit["column"].to_numpy(int)])
+    _warn_publication(values, hidden, rounding, secondary, margins)
     out = _publish(table, values, hidden, rounding, margins)
     mask = pd.DataFrame(hidden, index=table.index, columns=table.columns)
     note = (f"Counts of 1 to {threshold}{' and zeros' if suppress_zeros else ''} suppressed "
@@ -362,6 +364,18 @@ def suppress(table: pd.DataFrame, threshold: int = 7, *, rounding: int | None = 
     return SuppressedTable(table=out, mask=mask, note=note, audit=audit, meta={"options": dict(
         threshold=threshold, rounding=rounding, suppress_zeros=suppress_zeros,
         secondary=secondary, margins=margins)})
+
+
+def _warn_publication(values, hidden, rounding, secondary, margins) -> None:
+    """Options that make the published table useless or unsafe are named."""
+    if rounding is not None and values.max() > 0 and (values < rounding / 2).all():
+        warnings.warn(f"suppress: rounding={rounding} rounds every count (largest "
+                      f"{int(values.max())}) to 0. Fix: round to a smaller base, e.g. 5.",
+                      DataWarning, stacklevel=3)
+    if not secondary and margins and hidden.any():
+        warnings.warn("suppress: secondary=False with margins=True publishes totals that can "
+                      "give suppressed cells away (a row with one suppressed cell reveals it). "
+                      "Fix: margins=False, or keep secondary=True.", DataWarning, stacklevel=3)
 
 
 def _publish(table, values, hidden, rounding, margins) -> pd.DataFrame:

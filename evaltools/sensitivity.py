@@ -280,6 +280,9 @@ def _pair_differences(m_or_differences, outcome):
     m = m_or_differences
     if outcome is None:
         raise ParameterError("rosenbaum_bounds needs outcome= with a MatchResult.")
+    if not isinstance(outcome, str):
+        raise ParameterError("The 'outcome' parameter of rosenbaum_bounds must be a column "
+                             f"name (str). Got {outcome!r} instead.")
     if outcome not in m.data.columns:
         raise SchemaError(f"The matched data has no column '{outcome}'. Fix: pass the name "
                           "of an outcome column of the data given to match.")

@@ -113,6 +113,19 @@ def _check_costs(unit_cost, people, cost, years, rate, drop_off, func):
                       DataWarning, stacklevel=3)
 
 
+def _warn_unused_simulation(method, se, n_sim, random_state):
+    """n_sim and random_state only matter when an uncertain effect is simulated."""
+    given = [f"{k}={v!r}" for k, v, default in (("n_sim", n_sim, 10_000),
+                                                 ("random_state", random_state, None))
+             if v is not default and v != default]
+    if given and (method == "delta" or np.isnan(se)):
+        why = ("method='delta' carries the interval through exactly" if method == "delta" else
+               "the effect is a bare number, with no uncertainty to simulate")
+        warnings.warn(f"benefit_cost: {', '.join(given)} ignored: {why}. Fix: leave them out, "
+                      "or give the effect's interval with method='simulation'.", DataWarning,
+                      stacklevel=3)
+
+
 def benefit_cost(effect, *, unit_cost: float, people: int, cost: float, years: int = 1,
                  rate: float | str = GREEN_BOOK_RATE, drop_off: float = 0.0,
                  deadweight: float = 0.0, displacement: float = 0.0, attribution: float = 0.0,
@@ -155,6 +168,7 @@ def benefit_cost(effect, *, unit_cost: float, people: int, cost: float, years: i
     per_unit_effect = adjusted_value(unit_cost * people * factor, deadweight=deadweight,
                                      displacement=displacement, attribution=attribution)
     est, se = _effect_parts(effect)
+    _warn_unused_simulation(method, se, n_sim, random_state)
     savings = est * per_unit_effect
     if np.isnan(se):
         s_lo = s_hi = np.nan

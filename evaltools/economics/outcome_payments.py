@@ -12,7 +12,7 @@ import pandas as pd
 from .._shared import ResultMixin, run_meta
 from ..exceptions import ParameterError
 from ..validation import check_ax, check_number, check_option, no_estimates, plot_options
-from .discounting import GREEN_BOOK_RATE, check_rate, finite_array, present_value
+from .discounting import GREEN_BOOK_RATE, MAX_YEARS, check_rate, finite_array, present_value
 
 __all__ = ["outcome_payments", "OutcomePayments", "BASELINE_KINDS"]
 
@@ -146,6 +146,10 @@ def _check_payments(outcomes, baseline, service_cost, *, tariff, people, cap_per
         raise ParameterError(f"The 'outcomes' parameter of {func} must be a non-empty 1-D "
                              f"sequence, one value per period. Got shape {outcomes.shape}.")
     n = len(outcomes)
+    if n + (lag if isinstance(lag, (int, np.integer)) else 0) > MAX_YEARS:
+        raise ParameterError(f"The 'outcomes' parameter of {func} has {n:,} periods (plus "
+                             f"lag {lag}); the limit is {MAX_YEARS:,} periods. Fix: give one "
+                             "value per contract period (e.g. quarter or year), not per person.")
     outcomes = _per_period(outcomes, "outcomes", n)
     baseline = _per_period(baseline, "baseline", n)
     cost = _per_period(service_cost, "service_cost", n)

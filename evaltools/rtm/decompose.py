@@ -123,11 +123,45 @@ def _check_cohort(before, after, threshold):
                 "really picked by.", DataWarning, stacklevel=3)
 
 
-def _components(treated, control, population):
-    naive, control_change = treated.mean(), control.mean()
-    trend = population.mean() if population is not None else np.nan
-    return np.array([naive, control_change - trend if population is not None else np.nan,
-                     trend, control_change, naive - control_change])
+def _components(naive, control_change, trend):
+    """Rows of the five components from (vectors of) mean changes; trend NaN = no population."""
+    naive, control_change = np.atleast_1d(naive), np.atleast_1d(control_change)
+    trend = np.broadcast_to(trend, naive.shape)
+    return np.column_stack([naive, control_change - trend, trend, control_change,
+                            naive - control_change])
+
+
+MAX_BOOT_DRAWS = 1_000_000_000
+"""Most person-draws (resamples x people) a bootstrap makes: about 15 seconds (999
+resamples of a million people)."""
+_CHUNK = 4_000_000  # person-draws per chunk of resamples: about 32 MB of indices
+
+
+def _check_boot_work(n_boot, sizes, func):
+    sizes = list(sizes)
+    draws = int(n_boot) * int(sum(sizes))
+    if draws > MAX_BOOT_DRAWS:
+        raise EvaltoolsInputError(
+            f"The 'n_boot' parameter of {func}: {n_boot:,} resamples of {sum(sizes):,} people "
+            f"need {draws:,} draws, above the limit of {MAX_BOOT_DRAWS:,} (minutes to hours). "
+            "Fix: 999 resamples give a 95% interval; use fewer.")
+
+
+def _boot_means(rng, n_boot, arrays, progress, *, share=None):
+    """Means of ``n_boot`` resamples of each array (columns), resampled in chunks of whole
+    resamples so the work is vectorised; ``share`` maps an array to the one whose resample
+    it reuses (matched pairs)."""
+    share = share or {}
+    width = max(1, _CHUNK // max(1, sum(len(a) for a in arrays)))
+    out = np.empty((n_boot, len(arrays)))
+    for start in tqdm(range(0, n_boot, width), desc="bootstrap", unit="chunk",
+                      disable=not progress):
+        m = min(width, n_boot - start)
+        index = {}
+        for j, a in enumerate(arrays):
+            index[j] = index[share[j]] if j in share else rng.integers(0, len(a), (m, len(a)))
+            out[start:start + m, j] = a[index[j]].mean(axis=1)
+    return out
 
 
 def decompose_change(treated_before, treated_after, control_before, control_after, *,
@@ -158,21 +192,20 @@ def decompose_change(treated_before, treated_after, control_before, control_afte
     if paired and len(treated) != len(control):
         raise EvaltoolsInputError(f"paired=True needs as many controls as treated (the same "
                                   f"length); got {len(control)} and {len(treated)}.")
-    rng = np.random.default_rng(random_state)
-    draws = []
-    for _ in tqdm(range(n_boot), desc="bootstrap", disable=not progress):
-        ti = rng.integers(0, len(treated), len(treated))
-        ci = ti if paired else rng.integers(0, len(control), len(control))
-        pi = None if population is None else rng.integers(0, len(population), len(population))
-        draws.append(_components(treated[ti], control[ci],
-                                 None if population is None else population[pi]))
-    draws = np.array(draws)
+    arrays = [treated, control] + ([] if population is None else [population])
+    _check_boot_work(n_boot, map(len, arrays), "decompose_change")
+    means = _boot_means(np.random.default_rng(random_state), int(n_boot), arrays, progress,
+                        share={1: 0} if paired else None)
+    draws = _components(means[:, 0], means[:, 1],
+                        means[:, 2] if population is not None else np.nan)
     low, high = np.full(5, np.nan), np.full(5, np.nan)
     known = ~np.isnan(draws).all(axis=0)  # the trend columns are empty without a population
     low[known], high[known] = np.quantile(draws[:, known], [0.025, 0.975], axis=0)
     names = ["naive change (treated)", "regression to the mean", "secular trend",
              "controls' change (RTM + trend)", "intervention (naive - controls)"]
-    table = pd.DataFrame({"estimate": _components(treated, control, population),
+    point = _components(treated.mean(), control.mean(),
+                        population.mean() if population is not None else np.nan)[0]
+    table = pd.DataFrame({"estimate": point,
                           "ci_low": low, "ci_high": high}, index=names)
     return DecompositionResult(table=table, draws=draws, n=len(treated),
                                meta=run_meta(dict(n_boot=n_boot, paired=paired),
@@ -214,23 +247,25 @@ def decompose_with_model(treated_before, treated_after, *, model, threshold=None
     expected = expected_rtm_counts(model, threshold=threshold, top=top)
     relative = expected.change / expected.selected_mean
 
-    def components(ti, pi):
-        naive = treated[ti].mean()
-        rtm = relative * treated_b[ti].mean()
-        trend = population[pi].mean() if population is not None else 0.0
-        return np.array([naive, rtm, trend, naive - rtm - trend])
+    arrays = [treated, treated_b] + ([] if population is None else [population])
+    _check_boot_work(n_boot, [len(treated)] + ([] if population is None else [len(population)]),
+                     "decompose_with_model")
+    means = _boot_means(np.random.default_rng(random_state), int(n_boot), arrays, progress,
+                        share={1: 0})
 
-    rng = np.random.default_rng(random_state)
-    everyone = np.arange(len(treated))
-    pop_all = None if population is None else np.arange(len(population))
-    draws = np.array([components(rng.integers(0, len(treated), len(treated)),
-                                 None if population is None else
-                                 rng.integers(0, len(population), len(population)))
-                      for _ in tqdm(range(n_boot), desc="bootstrap", disable=not progress)])
+    def components(naive, before, trend):
+        naive, before = np.atleast_1d(naive), np.atleast_1d(before)
+        trend = np.broadcast_to(trend, naive.shape)
+        rtm = relative * before
+        return np.column_stack([naive, rtm, trend, naive - rtm - trend])
+
+    draws = components(means[:, 0], means[:, 1], means[:, 2] if population is not None else 0.0)
     low, high = np.quantile(draws, [0.025, 0.975], axis=0)
     names = ["naive change (treated)", "regression to the mean (count model)",
              "secular trend", "intervention (naive - RTM - trend)"]
-    table = pd.DataFrame({"estimate": components(everyone, pop_all), "ci_low": low,
+    point = components(treated.mean(), treated_b.mean(),
+                       population.mean() if population is not None else 0.0)[0]
+    table = pd.DataFrame({"estimate": point, "ci_low": low,
                           "ci_high": high}, index=names)
     return DecompositionResult(table=table, draws=draws, n=len(treated), meta=run_meta(dict(
         n_boot=n_boot, threshold=threshold, top=top, model=str(model)),

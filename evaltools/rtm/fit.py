@@ -38,6 +38,10 @@ def fit_count_model(data: pd.DataFrame, outcome: str, *, unit: str = "person_id"
     if wide.shape[1] < 2:
         raise SchemaError(f"fit_count_model needs at least two periods in '{time}'; "
                           f"found {wide.shape[1]}. Fix: pass a panel of several periods.")
+    if wide.shape[0] < 2:
+        raise SchemaError(f"fit_count_model needs at least two people in '{unit}' to measure "
+                          f"how their counts vary; found {wide.shape[0]}. Fix: pass the panel "
+                          "of everyone the cohort was drawn from.")
     incomplete = wide.isna().any(axis=1)
     if incomplete.any():
         raise SchemaError(f"The panel is unbalanced: {int(incomplete.sum())} person(s) lack some "

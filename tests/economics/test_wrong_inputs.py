@@ -117,7 +117,7 @@ def test_suppress_refuses_audits_that_would_take_hours():
     with pytest.raises(ParameterError, match=r"audit 1,600 small cells of a 40 x 40 table .* "
                                              r"limit is 1,000"):
         et.disclosure.suppress(big)
-    assert et.disclosure.suppress(big, secondary=False).mask.all().all()
+    assert et.disclosure.suppress(big, secondary=False, margins=False).mask.all().all()
 
 
 def test_suppress_threshold_named_when_nothing_protects():
@@ -147,3 +147,26 @@ def test_compare_names_and_results():
         et.compare([a], names=5)
     with pytest.raises(ParameterError, match=r"'results\[0\]' parameter of compare"):
         et.compare([et.rtm.RTMEstimate])
+
+
+def test_suppress_names_publication_options_that_defeat_it():
+    table = pd.DataFrame({"a": [12, 3, 40], "b": [25, 30, 8]}, index=["x", "y", "z"])
+    with pytest.warns(DataWarning, match=r"secondary=False with margins=True publishes totals"):
+        et.disclosure.suppress(table, secondary=False)
+    with pytest.warns(DataWarning, match=r"rounding=1000 rounds every count \(largest 40\) "
+                                         r"to 0"):
+        et.disclosure.suppress(table, rounding=1000)
+
+
+def test_benefit_cost_reports_simulation_options_it_does_not_use():
+    with pytest.warns(DataWarning, match=r"n_sim=500 ignored: method='delta'"):
+        delta = et.economics.benefit_cost((0.2, 0.05), **BC, method="delta", n_sim=500)
+    assert delta.ratio == et.economics.benefit_cost((0.2, 0.05), **BC, method="delta").ratio
+    with pytest.warns(DataWarning, match=r"random_state=3 ignored: the effect is a bare number"):
+        et.economics.benefit_cost(0.2, **BC, random_state=3)
+
+
+def test_outcome_payments_periods_are_bounded():
+    with pytest.raises(ParameterError, match=r"'outcomes' parameter of outcome_payments has "
+                                             r"100,000 periods \(plus lag 5\)"):
+        et.economics.outcome_payments(np.zeros(100_000), 1.0, **PAY, lag=5)
