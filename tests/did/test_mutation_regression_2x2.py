@@ -243,3 +243,32 @@ def test_fit_panel_not_identified_names_the_fix(panel):
                                           "that there are comparison units and that "
                                           "treatment timing varies"):
         fit_panel(d.y, x, None, "twfe")
+
+
+def test_2x2_checks_the_post_column_and_formula_terms(panel):
+    with pytest.raises(SchemaError, match=r"Column 'post' of the data has 1 missing value\(s\),"
+                                          r" at u \[1\]"):
+        et.did.did_2x2(panel.assign(post=np.where(panel.index == 0, np.nan, panel.post)),
+                       outcome="y", treatment="group", post="post", unit="u")
+    with pytest.raises(ParameterError, match="formula term 'zz' of did_2x2"):
+        et.did.did_2x2(panel, outcome="y", treatment="group", post="post", covariates="~ zz")
+
+
+def test_2x2_poisson_keeps_the_covariate_note(panel):
+    with pytest.warns(DataWarning):
+        res = et.did.did_2x2(panel.assign(k=2.0), outcome="n", treatment="group", post="post",
+                             unit="u", covariates=["x", "k"], family="poisson",
+                             exposure="years")
+    assert res.notes == ["Covariates left out (k: constant (2))."]
+
+
+def test_twfe_absorbed_treatment_in_an_unbalanced_panel():
+    """Treatment = unit effect + period effect (units 4-6 switch off in period 3, which
+    units 1-3 never reach): absorbed although it varies within units and periods."""
+    d = pd.DataFrame([(u, t) for u in range(1, 7) for t in (1, 2, 3) if u > 3 or t < 3],
+                     columns=["u", "t"])
+    d["d"] = ((d.u > 3) & (d.t < 3)).astype(int)
+    d["y"] = np.arange(len(d)) % 4 + d.u * 0.1
+    with pytest.raises(SchemaError, match="regression of twfe is not identified.*Fix: check "
+                                          "that there are comparison units"):
+        et.did.twfe(d, outcome="y", unit="u", time="t", treatment="d")

@@ -156,6 +156,25 @@ def test_cohort_missing_in_some_rows_of_a_unit(panel):
         es(d)
 
 
+def test_cohort_varying_units_in_the_order_of_the_data(panel):
+    d = panel.assign(cohort=np.where(panel.u.isin([2, 5]) & (panel.t == 1), 4, panel.cohort))
+    with pytest.raises(SchemaError, match=r"varies within 2 unit\(s\) in event_study, e.g. "
+                                          r"u \[5, 2\]"):
+        es(d.iloc[::-1])
+
+
+def test_event_study_covariates_on_a_shifted_index(panel):
+    shifted = panel.set_axis(np.arange(500, 500 + len(panel))[::-1])
+    a = es(shifted, window=(-3, 2), covariates=["x"])
+    b = es(panel, window=(-3, 2), covariates=["x"])
+    assert a.tidy().estimate.to_numpy() == pytest.approx(b.tidy().estimate.to_numpy())
+
+
+def test_event_study_needs_the_cohort_column(panel):
+    with pytest.raises(SchemaError, match=r"The data table has no column \['cohort'\]"):
+        es(panel.drop(columns="cohort"))
+
+
 def test_not_identified_says_how_to_fix(panel):
     with pytest.raises(SchemaError, match="regression of event_study is not identified.*add "
                                           r"never-treated units \(cohort 0\)"):
@@ -185,7 +204,9 @@ def test_event_study_plot_shows_the_intervals(panel):
     bars = ax.collections[0].get_segments()
     assert [s[0][1] for s in bars] == pytest.approx(t.conf_low.tolist())
     assert [s[1][1] for s in bars] == pytest.approx(t.conf_high.tolist())
+    assert len(ax.lines) == 5  # points, two cap lines, the zero and the reference lines
     caps = ax.lines[1:3]
+    assert [c.get_marker() for c in caps] == ["_", "_"]
     assert all(c.get_markersize() == 6 for c in caps)  # capsize=3 -> 2 * 3 points
     zero = [ln for ln in ax.lines if list(ln.get_ydata()) == [0, 0]]
     ref = [ln for ln in ax.lines if list(ln.get_xdata()) == [-0.5, -0.5]]
@@ -287,5 +308,6 @@ def test_bacon_plot_shows_each_comparison(panel):
         matplotlib.font_manager.FontProperties(size="small").get_size_in_points())
     assert tuple(ax.figure.get_size_inches()) == (6, 4)
     own = plt.subplots()[1]
-    assert res.plot(ax=own, marker="x") is own
+    assert res.plot(ax=own, color="red") is own
+    assert all(tuple(c.get_facecolor()[0]) == (1, 0, 0, 1) for c in own.collections)
     plt.close("all")

@@ -16,7 +16,7 @@ import pytest
 import statsmodels.api as sm
 
 import evaltools as et
-from evaltools.did.checks import absorbed_by_effects, check_panel
+from evaltools.did.checks import absorbed_by_effects, check_exposure, check_panel
 from evaltools.exceptions import DataWarning, ExclusionWarning, ParameterError, SchemaError
 
 
@@ -31,7 +31,7 @@ def sample():
     panel["y"] = rng.poisson(3 * panel.exposure) + (panel.match_id % 3) * (
         panel.rel_period >= 0)
     matched = pd.DataFrame({"match_id": ids, "treated": [1, 0, 0, 1, 0, 1, 0, 0, 1, 0, 1, 0],
-                            "weights": [1, 0.5, 1.5, 1, 2, 1, 0.25, 0.75, 1, 1, 1, 3.0],
+                            "weights": [1, 0.5, 1.5, 2, 2, 1, 0.25, 0.75, 0.5, 1, 1, 3.0],
                             "subclass": [1, 1, 1, 2, 2, 3, 3, 3, 4, 4, 5, 5]})
     return panel, matched
 
@@ -93,7 +93,12 @@ def test_zero_person_time_is_left_out_and_counted(sample):
     assert res.se == pytest.approx(se, rel=1e-8)
     with pytest.raises(SchemaError, match=r"exposure column 'exposure' of matched_did has 1 "
                                           r"negative value\(s\), at match_id \[3\]"):
-        et.did.matched_did(panel.assign(exposure=np.where(panel.index == 17, -0.1,
+        et.did.matched_did(dead.assign(exposure=np.where(dead.index == 17, -0.1,
+                                                         dead.exposure)),
+                           matched, outcome="y", pre=(-4, 0), post=(0, 4))
+    with pytest.raises(SchemaError, match=r"Column 'exposure' of the data table has 0 missing "
+                                          r"and 1 infinite"):
+        et.did.matched_did(panel.assign(exposure=np.where(panel.index == 17, np.inf,
                                                           panel.exposure)),
                            matched, outcome="y", pre=(-4, 0), post=(0, 4))
 
@@ -128,11 +133,12 @@ def test_touching_windows_are_accepted(sample):
     assert np.isfinite(res.estimate)
 
 
-def test_no_control_left_is_named(sample):
+@pytest.mark.parametrize("group, name", [(0, "control"), (1, "treated")])
+def test_no_unit_of_a_group_left_is_named(sample, group, name):
     panel, matched = sample
-    controls = matched.match_id[matched.treated == 0]
-    gone = panel[~(panel.match_id.isin(controls) & (panel.rel_period >= 0))]
-    with pytest.warns(ExclusionWarning), pytest.raises(SchemaError, match="No control unit"):
+    units = matched.match_id[matched.treated == group]
+    gone = panel[~(panel.match_id.isin(units) & (panel.rel_period >= 0))]
+    with pytest.warns(ExclusionWarning), pytest.raises(SchemaError, match=f"No {name} unit"):
         et.did.matched_did(gone, matched, outcome="y", pre=(-4, 0), post=(0, 4))
 
 
@@ -180,6 +186,8 @@ def test_missing_values_are_located_by_unit_or_row(grid):
     with pytest.raises(SchemaError, match=r"Column 'y' of the data table has 1 missing"):
         check_panel(grid.assign(y=np.where(grid.index == 7, np.nan, grid.y)), "twfe",
                     numeric=["y"], other=["u", "t"], unit="u")
+    with pytest.raises(SchemaError, match=r"The data table has no column \['z'\]"):
+        check_panel(grid, "twfe", numeric=["z"], other=["u"])
     with pytest.raises(SchemaError, match="The data of twfe has no rows"):
         check_panel(grid.iloc[:0], "twfe", numeric=["y"], other=["u"])
     check_panel(grid.iloc[:1], "twfe", numeric=["y"], other=["u"])  # one row is data
@@ -198,6 +206,14 @@ def test_exposure_problems_are_located(grid):
     with pytest.raises(SchemaError, match=r"Column 'years' of the data table has 0 missing and "
                                           r"1 infinite value\(s\), at u \[2\]"):
         et.did.did_2x2(d.assign(years=np.where(d.index == 9, np.inf, 1.0)), unit="u", **args)
+
+
+def test_check_exposure_on_its_own(grid):
+    d = grid.assign(years=np.where(grid.index == 9, np.inf, 1.0))
+    with pytest.raises(SchemaError, match=r"Column 'years' of the data table has 0 missing and "
+                                          r"1 infinite value\(s\), at u \[2\]"):
+        check_exposure(d, "years", "u", "did_2x2")
+    check_exposure(grid, None, "u", "did_2x2")
 
 
 def test_unit_time_duplicates_differ_in_other_columns(grid):
