@@ -161,8 +161,10 @@ def _typed(name: str, value, text: str | None, default_source: str, path: Path):
     wrong = want is not None and value is not None and (
         not isinstance(value, want) or isinstance(value, bool) != (type(default) is bool))
     if wrong:
-        raise ParameterError(f"The parameter {name!r} of {path.stem} takes a "
-                             f"{type(default).__name__} (its default is {default_source}). "
+        kind = type(default).__name__
+        raise ParameterError(f"The parameter {name!r} of {path.stem} takes "
+                             f"{'an' if kind[0] in 'aeiou' else 'a'} {kind} (its default is "
+                             f"{default_source}). "
                              f"Got {value!r} instead.")
     return value
 

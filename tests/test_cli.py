@@ -3,7 +3,14 @@ import sys
 
 import pytest
 
-from evaltools.cli import main, notebook_path, parse_value, run_notebook, template_parameters
+from evaltools.cli import (
+    check_parameters,
+    main,
+    notebook_path,
+    parse_value,
+    run_notebook,
+    template_parameters,
+)
 from evaltools.exceptions import ParameterError
 
 
@@ -89,3 +96,62 @@ def test_failing_notebook_gives_a_message(tmp_path):
                                          r"\w+Error.*executed notebook is at"):
         main(["run", "regression_to_the_mean", "-p", "persons_path",
               str(tmp_path / "missing.parquet"), "-o", str(tmp_path / "r.html")])
+
+
+RTM = "regression_to_the_mean"
+
+
+def test_library_functions_raise_evaltools_errors_and_main_exits(tmp_path):
+    with pytest.raises(ParameterError, match=r"'notebook' parameter must be a template name"):
+        notebook_path(None)
+    with pytest.raises(ParameterError, match=r"no notebook 'dir/regression_to_the_mean.ipynb'"):
+        notebook_path("dir/regression_to_the_mean.ipynb")  # not the template of that name
+    with pytest.raises(ParameterError, match=r"no notebook '/nonexistent/x.ipynb'"):
+        template_parameters("/nonexistent/x.ipynb")
+    bad = tmp_path / "bad.ipynb"
+    bad.write_text("not json")
+    with pytest.raises(ParameterError, match=r"cannot be read as a Jupyter notebook"):
+        template_parameters(bad)
+    with pytest.raises(SystemExit, match=r"^evaltools: There is no notebook 'nope'"):
+        main(["run", "nope", "-o", str(tmp_path / "r.html")])
+
+
+@pytest.mark.parametrize("pairs, message", [
+    ([("threshold", "2"), ("threshold", "3")], r"'threshold' of regression_to_the_mean is given "
+                                               r"twice"),
+    ([("threshold",)], r"\(NAME, VALUE\) pair of strings.*Got \('threshold',\)"),
+    ([("threshold", "high")], r"'threshold' of regression_to_the_mean takes an int \(its default "
+                              r"is 2\). Got 'high'"),
+    ([("threshold", "True")], r"takes an int .* Got True"),
+    ([("threshold", "1e999")], r"'threshold' .* must be a literal: a finite number"),
+    ([("threshold", "[1, float('nan')]")], r"takes an int"),
+])
+def test_check_parameters_refuses(pairs, message):
+    with pytest.raises(ParameterError, match=message):
+        check_parameters(notebook_path(RTM), pairs)
+
+
+def test_check_parameters_types_follow_the_defaults():
+    params = check_parameters(notebook_path(RTM), [("threshold", "2.5"), ("outcome", "2020"),
+                                                   ("persons_path", "p.parquet")])
+    # A number for a numeric default; text stays text where the default is text.
+    assert params == {"threshold": 2.5, "outcome": "2020", "persons_path": "p.parquet"}
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"parameters": "threshold=2"}, r"'parameters' parameter of run_notebook must be a dict"),
+    ({"parameters": {"threshold": {1, 2}}}, r"'threshold' .* must be a literal"),
+    ({"parameters": {"threshold": float("inf")}}, r"'threshold' .* must be a literal"),
+    ({"parameters": {"outcome": 3}}, r"'outcome' of regression_to_the_mean takes a str"),
+    ({"timeout": -1}, r"'timeout' parameter of run_notebook must be an int in \[1, 86400\]"),
+    ({"progress": "no"}, r"'progress' parameter of run_notebook must be True or False"),
+    ({"output": "report.ipynb"}, r"'output' parameter of run_notebook must be the path of an "
+                                 r"\.html report"),
+])
+def test_run_notebook_checks_everything_before_running(tmp_path, kwargs, message):
+    args = {"output": tmp_path / "r.html", **kwargs}
+    if not str(args["output"]).startswith(str(tmp_path)):
+        args["output"] = tmp_path / args["output"]
+    with pytest.raises(ParameterError, match=message):
+        run_notebook(RTM, **args)
+    assert not list(tmp_path.glob("*.ipynb"))  # nothing ran

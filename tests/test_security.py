@@ -199,3 +199,33 @@ def _spec_mask(expression, engine, tmp_path):
 @pytest.mark.parametrize("expression, expected", SPEC, ids=[e for e, _ in SPEC])
 def test_spec(expression, expected, engine, tmp_path):
     assert _spec_mask(expression, engine, tmp_path) == expected
+
+
+@pytest.mark.parametrize("value", [
+    'a\\"; import os; os.system("touch {m}") #', "x'''\nimport os\n'''", "\u2028os.system('x')",
+    "{m}\\", '"""; open("{m}", "w"); """',
+])
+def test_cli_text_values_reach_the_notebook_as_one_string(value, marker):
+    """What papermill writes into the notebook for a text parameter is a single assignment of
+    exactly that text, never code."""
+    import ast
+
+    from papermill.translators import translate_parameters
+
+    from evaltools.cli import check_parameters, notebook_path
+
+    text = value.format(m=marker)
+    params = check_parameters(notebook_path("regression_to_the_mean"), [("outcome", text)])
+    source = translate_parameters("python3", "python", params, "Parameters")
+    tree = ast.parse(source)
+    assert len(tree.body) == 1 and isinstance(tree.body[0], ast.Assign)
+    assert ast.literal_eval(tree.body[0].value) == params["outcome"]  # quotes may be read
+    assert params["outcome"] in (text, text[3:-3])
+
+
+@pytest.mark.parametrize("path", ["https://example.org/e.parquet", "s3://bucket/e/*.parquet",
+                                  "file:///etc/passwd", "http://127.0.0.1:9/{m}.csv"])
+@pytest.mark.parametrize("engine", ["pandas", "duckdb"])
+def test_events_urls_are_refused_before_any_read(path, engine, marker):
+    with pytest.raises(EvaltoolsInputError, match="must be a local file path"):
+        build(engine=engine, events=path.format(m=marker))

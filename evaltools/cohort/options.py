@@ -31,7 +31,7 @@ def check_names(func: str, **names) -> None:
     >>> check_names("build_panel", id_col="person_id", key_col=None)
     """
     for name, value in names.items():
-        optional = name in ("key_col", "death_col", "end_col", "index_col")
+        optional = name in ("key_col", "death_col", "end_col")
         if isinstance(value, str) and value or (value is None and optional):
             continue
         none = " or None" if optional else ""

@@ -105,6 +105,7 @@ class PanelResult(ResultMixin):
         >>> ax = panel.plot("emergency_admissions", by="treated")  # doctest: +SKIP
         """
         check_ax(ax, "PanelResult.plot")
+        self._check_by(by, "PanelResult.plot")
         rates = self.rates(measure, by)
         if ax is None:
             _, ax = plt.subplots(figsize=(8, 4))

@@ -57,3 +57,20 @@ def test_bad_arguments_name_the_parameter():
         et.datasets.area_rollout(n_areas=10, cohorts={2007: 0.8, 2009: 0.5})
     with pytest.raises(ParameterError, match=r"'cohorts' parameter"):
         et.datasets.area_rollout(n_areas=10, cohorts=[2007])
+
+
+@pytest.mark.parametrize("cohorts", [{1990: 0.5}, {2004: 0.5}, {2014: 0.5}, {"2007": 0.5},
+                                     {2007: -0.1}, {2007: float("nan")}, {True: 0.5}])
+def test_cohort_years_inside_the_panel_and_shares_valid(cohorts):
+    with pytest.raises(ParameterError, match=r"'cohorts' parameter of area_rollout .* int years "
+                                             r"in \[2005, 2013\]"):
+        et.datasets.area_rollout(n_areas=10, cohorts=cohorts)
+
+
+def test_sizes_and_effects_bounded():
+    with pytest.raises(ParameterError, match=r"'n_areas' parameter of area_rollout must be an int "
+                                             r"in \[2, 1000000\]"):
+        et.datasets.area_rollout(10**9)
+    for effect in (np.inf, np.nan, "big"):
+        with pytest.raises(ParameterError, match="'effect_per_year' parameter of area_rollout"):
+            et.datasets.area_rollout(10, effect_per_year=effect)

@@ -147,3 +147,16 @@ def test_popp_synthetic_refuses_sizes_it_cannot_hold():
     with pytest.raises(ParameterError, match=r"would simulate 2,000,000,100 people .* the "
                                              r"limit is 2,000,000"):
         et.datasets.popp_synthetic(10**8, 100)
+
+
+@pytest.mark.parametrize("effect", [np.inf, np.nan, 11])
+def test_effect_must_be_finite_and_plausible(effect):
+    with pytest.raises(ParameterError, match=r"'effect' parameter of popp_synthetic must be a "
+                                             r"float in \(-1, 10\]"):
+        et.datasets.popp_synthetic(10, 100, effect=effect)
+
+
+def test_sample_path_name_must_be_text():
+    with pytest.raises(ParameterError, match=r"'name' parameter of sample_path must be a file "
+                                             r"name \(str\). Got 5"):
+        et.datasets.sample_path(5)
