@@ -449,6 +449,46 @@ def reporting_cases():
     ]
 
 
+def second_batch():
+    """Sizes inside the parameter limits that would still run for minutes, option
+    combinations that change nothing, and values that look right at a glance."""
+    rtm, ec, s = et.rtm, et.economics, et.disclosure.suppress
+    table = pd.DataFrame({"a": [12, 3, 40], "b": [25, 30, 8]}, index=["x", "y", "z"])
+    one_person = pd.DataFrame({"person_id": [1, 1, 1], "rel_period": [0, 1, 2],
+                               "emergency": [0.0, 2, 1]})
+    big = np.ones(10_000)
+    bc = {"unit_cost": 2000.0, "people": 500, "cost": 250_000.0, "years": 3}
+    return [
+        Case("rtm2", "decompose: draws beyond an hour", lambda: rtm.decompose_change(
+            big, big, big, big, n_boot=500_000, progress=False), ("n_boot",)),
+        Case("rtm2", "with_model: draws beyond an hour", lambda: rtm.decompose_with_model(
+            big, big * 0, model=_model(), threshold=1, n_boot=500_000, progress=False),
+            ("n_boot",)),
+        Case("rtm2", "fit: one person", lambda: rtm.fit_count_model(one_person, "emergency"),
+             ("person_id", "people")),
+        Case("rtm2", "fit: time with NaN", lambda: rtm.fit_count_model(_set(
+            _rtm_panel(), "rel_period", {4: np.nan}), "emergency"), ("rel_period",)),
+        Case("rtm2", "trajectory: select_period as list", lambda: rtm.selection_trajectory(
+            _rtm_panel(), outcome="emergency", select_period=[0], threshold=2),
+            ("select_period",)),
+        Case("sensitivity2", "rosenbaum: outcome as list", lambda: et.sensitivity.
+             rosenbaum_bounds(matched(), ["y"]), ("outcome",)),
+        Case("economics2", "benefit_cost: n_sim with delta", lambda: ec.benefit_cost(
+            (0.2, 0.05), **bc, method="delta", n_sim=500), ("n_sim",)),
+        Case("economics2", "benefit_cost: random_state with a bare effect",
+             lambda: ec.benefit_cost(0.2, **bc, random_state=4), ("random_state",)),
+        Case("economics2", "payments: a million periods", lambda: ec.outcome_payments(
+            np.zeros(1_000_000), 1.0, tariff=10.0, service_cost=1.0, people=10),
+            ("outcomes", "periods")),
+        Case("disclosure2", "secondary off with margins", lambda: s(table, secondary=False),
+             ("secondary", "margins")),
+        Case("disclosure2", "rounding beyond every count", lambda: s(table, rounding=1000),
+             ("rounding",)),
+        Case("disclosure2", "nullable counts with NA", lambda: s(table.astype("Int64").assign(
+            a=pd.array([12, None, 40], dtype="Int64"))), ("missing", "a")),
+    ]
+
+
 def cases() -> list[Case]:
     return [*rtm_cases(), *sensitivity_cases(), *economics_cases(), *evidence_cases(),
-            *disclosure_cases(), *reporting_cases()]
+            *disclosure_cases(), *reporting_cases(), *second_batch()]
