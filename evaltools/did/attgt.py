@@ -141,6 +141,13 @@ def _estimate_cells(panel, control_group, est_method, anticipation, base_period,
     return table, inf_matrix
 
 
+def _no_fit(panel, group, t, what):
+    return (f"The covariates of att_gt ({examples(panel.covariates, k=4)}) {what} in the cell "
+            f"ATT({group:g},{t:g}), so its propensity or outcome model cannot be fitted. Fix: "
+            "leave out covariates that mark the group (a treatment or cohort indicator) or "
+            "that are constant or collinear within groups, or coarsen them.")
+
+
 def _base_index(periods, group, j, anticipation, base_period):
     """Index of the period a cell compares with (None if there is none)."""
     if base_period == "universal" or periods[j] >= group:
@@ -183,7 +190,16 @@ def _cell(panel, group, j, control_group, method, anticipation, base_period, min
         cache.update(rows=rows, x=x, d=treated[rows].astype(float))
     rows = cache["rows"]
     dy = y[rows, j] - y[rows, base_j]
-    att, cell_inf = cell_att(dy, cache["d"], cache["x"], method, cache)
+    try:
+        att, cell_inf = cell_att(dy, cache["d"], cache["x"], method, cache)
+    except np.linalg.LinAlgError:
+        raise SchemaError(_no_fit(panel, group, t, "are collinear among these units")) from None
+    fitted = cache.get("propensity", cache.get("ipt"))
+    if fitted is not None and panel.covariates:
+        p, d = fitted[0], cache["d"]
+        if p[d == 1].min() > p[d == 0].max():
+            raise SchemaError(_no_fit(panel, group, t, f"separate group {group:g} from its "
+                                      "comparison units perfectly (no overlap)"))
     # Rescale to the full sample, as R's did: n / n_cell times the cell's influence.
     inf[rows] = cell_inf * len(g) / len(rows)
     row.update(att=att, n=len(rows))

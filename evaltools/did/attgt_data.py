@@ -93,10 +93,16 @@ def _cohorts(g_raw, periods, cohort, time, flow):
     return np.where(late, 0.0, g)
 
 
-def _covariate_array(data, covariates, outcome, unit, time, index, periods, notes):
+def _covariate_array(data, covariates, outcome, unit, time, cohort, index, periods, notes):
     """Covariates with a constant: units x (1+k) if fixed within unit, else per period."""
     if covariates is None:
         return np.ones((len(index), 1)), []
+    listed = covariates if isinstance(covariates, (list, tuple)) else []
+    roles = [c for c in (unit, time, cohort) if c in listed]
+    if roles:
+        raise SchemaError(f"The covariates of att_gt include {examples(roles)}, given as the "
+                          "unit, time or cohort column: they define the comparisons and "
+                          "cannot also be covariates. Fix: leave them out of covariates.")
     x, lhs = covariate_matrix(data, covariates, func="att_gt")
     if lhs is not None and lhs != outcome:
         raise SchemaError(f"The covariates formula of att_gt has {lhs!r} on the left of '~', "
@@ -206,7 +212,8 @@ def prepare_panel(data, *, outcome, unit, time, cohort, covariates, cluster, ant
     g = _cohorts(data.drop_duplicates(unit).set_index(unit)[cohort].loc[wide.index]
                  .to_numpy(), periods, cohort, time, flow)
     notes: list = []
-    x, names = _covariate_array(data, covariates, outcome, unit, time, wide.index, periods, notes)
+    x, names = _covariate_array(data, covariates, outcome, unit, time, cohort, wide.index,
+                                periods, notes)
     panel = Panel(y=wide.to_numpy(float), periods=periods, g=g, x=x, covariates=names,
                   codes=_clusters(data, unit, cluster, wide.index), flow=flow, notes=notes)
     _check_design(panel, anticipation, control_group, cohort)

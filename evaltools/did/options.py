@@ -22,6 +22,7 @@ __all__ = ["IgnoredOptionWarning", "MAX_BOOT", "check_ax", "check_aggregate_opti
 
 MAX_BOOT = 1_000_000  # R's did default is 999; a million draws already pins a 0.1% quantile
 _MAX_DRAW_BYTES = 2 * 1024**3  # the draws of every cell are kept for the uniform bands
+_FEW_DRAWS = 100  # below this the interquartile range of the draws is too noisy an SE
 _MAX_WEIGHTS = 10**10  # multiplier weights drawn (n_boot x clusters): about a minute of work
 
 
@@ -121,6 +122,10 @@ def check_attgt_options(*, control_group, est_method, base_period, boot_weights,
         raise ParameterError("The 'cluster' parameter of att_gt must be one column name (R "
                              "did's clustervars beyond the unit) or None. Got "
                              f"{cluster!r} instead.")
+    if bootstrap and n_boot < _FEW_DRAWS:
+        warnings.warn(f"att_gt with n_boot={n_boot}: so few draws give unstable standard errors "
+                      f"and bands (R's did uses 999). Fix: n_boot={_FEW_DRAWS} or more.",
+                      EvaltoolsWarning, stacklevel=3)
     if not bootstrap:
         ignored = [f"{k}={v!r}" for k, v, default in (
             ("n_boot", n_boot, 999), ("boot_weights", boot_weights, "rademacher"),

@@ -47,7 +47,7 @@ def fit():
 
 @cache
 def fit_boot():
-    return att(bootstrap=True, n_boot=99, random_state=1)
+    return att(bootstrap=True, n_boot=100, random_state=1)
 
 
 def _panel():
@@ -139,6 +139,18 @@ def _attgt_cases():
         Case(a, "covariates formula with another outcome", lambda: att(covariates="count ~ x"),
              ("count", "outcome")),
         Case(a, "n_boot True", lambda: att(bootstrap=True, n_boot=True), ("n_boot",)),
+        Case(a, "n_boot 1 (no spread to measure)", lambda: att(bootstrap=True, n_boot=1),
+             ("n_boot",)),
+        Case(a, "covariates include the cohort column", lambda: att(covariates=["cohort"]),
+             ("cohort", "covariates")),
+        Case(a, "covariates include the time column", lambda: att(covariates=["x", "year"]),
+             ("year", "covariates")),
+        Case(a, "covariate marks the treated group (dr)", lambda: att(covariates=["ever"]),
+             ("ever", "covariates")),
+        Case(a, "covariate marks the treated group (ipw)", lambda: att(
+            est_method="ipw", covariates=["ever"]), ("ever", "covariates")),
+        Case(a, "covariate marks the treated group (dr_imp)", lambda: att(
+            est_method="dr_imp", covariates=["ever"]), ("ever", "covariates")),
         Case(a, "time as dates", lambda: att(data=panel_data().assign(
             year=pd.to_datetime(panel_data()["year"].astype(str)))), ("year",)),
         Case(a, "cohort between two periods", lambda: att(data=panel_data().assign(

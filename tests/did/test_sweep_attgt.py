@@ -80,9 +80,9 @@ def test_bootstrap_size_refused_with_the_figure():
 
 
 def test_random_state_seed_sequence_reproducible(mpdta):
-    a = fit(mpdta, est_method="reg", bootstrap=True, n_boot=50,
+    a = fit(mpdta, est_method="reg", bootstrap=True, n_boot=100,
             random_state=np.random.SeedSequence(4))
-    b = fit(mpdta, est_method="reg", bootstrap=True, n_boot=50,
+    b = fit(mpdta, est_method="reg", bootstrap=True, n_boot=100,
             random_state=np.random.SeedSequence(4))
     np.testing.assert_array_equal(a.table["se"], b.table["se"])
     with pytest.raises(ParameterError, match="'random_state' parameter of att_gt"):
@@ -128,7 +128,7 @@ def test_dynamic_aggregation_options(res, options, message):
 
 
 def test_bootstrap_aggregation_refuses_negative_balance_e(mpdta):
-    boot = fit(mpdta, est_method="reg", bootstrap=True, n_boot=30, random_state=1)
+    boot = fit(mpdta, est_method="reg", bootstrap=True, n_boot=100, random_state=1)
     with pytest.raises(ParameterError, match="'balance_e' parameter"):
         boot.aggregate("dynamic", balance_e=-1)
 
@@ -183,3 +183,33 @@ def test_plots_check_their_arguments(res):
     _, ax = plt.subplots()
     assert res.aggregate("group").plot(ax=ax, color="k") is ax
     plt.close("all")
+
+
+def test_few_bootstrap_draws_warn(mpdta):
+    with pytest.warns(et.exceptions.EvaltoolsWarning, match="n_boot=5: so few draws give "
+                                                            "unstable standard errors"):
+        fit(mpdta, est_method="reg", bootstrap=True, n_boot=5, random_state=1)
+
+
+def test_role_columns_cannot_be_covariates(mpdta):
+    with pytest.raises(SchemaError, match=r"covariates of att_gt include \['first.treat'\], "
+                                          "given as the unit, time or cohort column"):
+        fit(mpdta, covariates=["lpop", "first.treat"])
+    with pytest.raises(SchemaError, match=r"include \['year'\]"):
+        fit(mpdta, covariates=["year"])
+
+
+@pytest.mark.parametrize("method,what", [
+    ("ipw", "separate group 2004 from its comparison units perfectly"),
+    ("dr_imp", "separate group 2004"),
+    ("reg", "are collinear among these units")])
+def test_covariate_that_marks_the_group_is_refused(mpdta, method, what):
+    """A treated-group indicator as covariate: in each cell it is 1 for the group and 0 for
+    every comparison unit, so the propensity separates them (and is constant among the
+    comparison units, which makes their X'X singular)."""
+    marked = mpdta.assign(ever=(mpdta["first.treat"] > 0).astype(float))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", et.exceptions.ConvergenceWarning)
+        with pytest.raises(SchemaError, match=rf"covariates of att_gt \(\['ever'\]\) {what}.*"
+                                              r"ATT\(2004,2004\)"):
+            fit(mpdta.assign(ever=marked["ever"]), covariates=["ever"], est_method=method)
