@@ -10,7 +10,7 @@ from ..validation import examples
 from .attgt_data import prepare_panel
 from .bootstrap import BOOT_WEIGHTS, new_seed
 from .cells import EST_METHODS, cell_att
-from .options import check_attgt_options, check_boot_size, check_roles
+from .options import check_attgt_options, check_boot_size, check_cell_size, check_roles
 from .results import ATTgtResult, Inference
 
 __all__ = ["att_gt"]
@@ -90,10 +90,11 @@ def att_gt(data: pd.DataFrame, *, outcome: str, unit: str, time: str, cohort: st
     panel = prepare_panel(data, outcome=outcome, unit=unit, time=time, cohort=cohort,
                           covariates=covariates, cluster=cluster, anticipation=anticipation,
                           control_group=control_group, allow_unbalanced=allow_unbalanced_panel)
+    n_cells = len(np.unique(panel.g[panel.g > 0])) * len(panel.periods)
+    check_cell_size(len(panel.g), n_cells)
     if bootstrap:
-        n_groups = len(np.unique(panel.g[panel.g > 0]))
         n_clusters = len(panel.g) if panel.codes is None else int(panel.codes.max()) + 1
-        check_boot_size(int(n_boot), n_groups * len(panel.periods), n_clusters)
+        check_boot_size(int(n_boot), n_cells, n_clusters)
     table, inf = _estimate_cells(panel, control_group, est_method, anticipation, base_period,
                                  min_cell)
     _check_estimated(table, min_cell)

@@ -109,7 +109,8 @@ def _check_reference(rel, data, unit, cohort, ref_period, window, func):
                              f"time ({seen.min()} to {seen.max()}). Got {ref_period!r} instead.")
     if window is not None:
         ok = (isinstance(window, (tuple, list)) and len(window) == 2
-              and all(isinstance(w, (int, np.integer)) for w in window)
+              and all(isinstance(w, (int, np.integer)) and not isinstance(w, bool)
+                      for w in window)
               and window[0] <= ref_period <= window[1] and window[0] < window[1])
         if not ok:
             raise ParameterError(f"The 'window' parameter of {func} must be a pair of integer "

@@ -18,7 +18,7 @@ from ..validation import (
     examples,
 )
 from .checks import check_panel, check_unit_time
-from .options import check_roles
+from .options import IgnoredOptionWarning, check_roles
 from .regression import DiDResult
 
 __all__ = ["matched_did"]
@@ -47,6 +47,10 @@ def _check(panel, matched, outcome, pre, post, exposure, unit, time, weights, su
         raise ParameterError(f"The 'pre' window {pre} of {func} overlaps the 'post' window "
                              f"{post}. Fix: end pre at or before the start of post.")
     check_bool(rates, "rates", func)
+    if not rates and exposure not in (None, "exposure"):
+        warnings.warn(f"matched_did ignores exposure={exposure!r} with rates=False (counts are "
+                      "compared, not rates per person-time). Fix: rates=True to use it.",
+                      IgnoredOptionWarning, stacklevel=3)
     check_panel(panel, func, numeric=[outcome, exposure if rates else None],
                 other=[unit, time], unit=unit)
     check_unit_time(panel, unit, time, func)

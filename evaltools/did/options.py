@@ -14,14 +14,15 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from ..exceptions import EvaltoolsWarning, ParameterError
+from ..exceptions import EvaltoolsWarning, ParameterError, SchemaError
 from ..validation import check_bool, check_number, check_option, check_random_state
 
 __all__ = ["IgnoredOptionWarning", "MAX_BOOT", "check_ax", "check_aggregate_options",
-           "check_attgt_options", "check_boot_size", "check_roles", "plot_kwargs"]
+           "check_attgt_options", "check_boot_size", "check_cell_size", "check_roles", "plot_kwargs"]
 
 MAX_BOOT = 1_000_000  # R's did default is 999; a million draws already pins a 0.1% quantile
 _MAX_DRAW_BYTES = 2 * 1024**3  # the draws of every cell are kept for the uniform bands
+_MAX_INFLUENCE_BYTES = 6 * 1024**3  # one float per unit and cell, before aggregation
 _FEW_DRAWS = 100  # below this the interquartile range of the draws is too noisy an SE
 _MAX_WEIGHTS = 10**10  # multiplier weights drawn (n_boot x clusters): about a minute of work
 
@@ -135,6 +136,20 @@ def check_attgt_options(*, control_group, est_method, base_period, boot_weights,
                           "bootstrap, and bootstrap=False (analytic standard errors). Fix: "
                           "pass bootstrap=True to use them.", IgnoredOptionWarning,
                           stacklevel=3)
+
+
+def check_cell_size(n_units: int, n_cells: int) -> None:
+    """Refuse a panel whose influence functions (units x group-time cells) would not fit.
+
+    >>> check_cell_size(2500, 12)
+    """
+    need = n_units * n_cells * 8
+    if need > _MAX_INFLUENCE_BYTES:
+        raise SchemaError(
+            f"att_gt on this panel would estimate {n_cells:,} group-time cells for {n_units:,} "
+            f"units, whose influence functions need {need / 1024**3:,.1f} GiB of memory (limit "
+            f"{_MAX_INFLUENCE_BYTES / 1024**3:g} GiB). Fix: coarsen the periods (e.g. years "
+            "instead of months) or the cohorts, or analyse a subset of units.")
 
 
 def check_boot_size(n_boot: int, n_cells: int, n_clusters: int) -> None:

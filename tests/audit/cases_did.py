@@ -300,6 +300,7 @@ def _event_cases():
         Case(a, "event_study plot: a keyword matplotlib refuses", lambda: es().plot(
             colour="k"), ("colour",)),
         Case(a, "event_study: window empty", lambda: es(window=(-1, -1)), ("window",)),
+        Case(a, "event_study: window with a bool", lambda: es(window=(-3, True)), ("window",)),
         Case(a, "event_study: covariates formula with another outcome", lambda: es(
             covariates="count ~ x"), ("count", "outcome")),
         Case(a, "event_study: covariate is the outcome", lambda: es(covariates=["y"]),
@@ -394,6 +395,8 @@ def _matched_cases():
         Case(a, "matched_did: no person-time anywhere", lambda: mdid(
             panel=_panel().assign(exposure=0.0)), ("exposure",)),
         Case(a, "matched_did: pre with a bool", lambda: mdid(pre=(True, 2)), ("pre",)),
+        Case(a, "matched_did: exposure with rates=False", lambda: mdid(
+            panel=_panel().assign(py=1.0), rates=False, exposure="py"), ("exposure", "rates")),
         Case(a, "matched_did: unit and time the same column", lambda: mdid(unit="rel_period"),
              ("unit", "time")),
         Case(a, "matched_did: weights text", lambda: mdid(matched=t().assign(weights="1")),

@@ -213,3 +213,13 @@ def test_covariate_that_marks_the_group_is_refused(mpdta, method, what):
         with pytest.raises(SchemaError, match=rf"covariates of att_gt \(\['ever'\]\) {what}.*"
                                               r"ATT\(2004,2004\)"):
             fit(mpdta.assign(ever=marked["ever"]), covariates=["ever"], est_method=method)
+
+
+def test_panel_too_large_for_its_influence_functions():
+    from evaltools.did.options import check_cell_size
+
+    # 200,000 units x 5,000 cells x 8 bytes = 7.5 GiB
+    with pytest.raises(SchemaError, match=r"5,000 group-time cells for 200,000 units, whose "
+                                          r"influence functions need 7.5 GiB"):
+        check_cell_size(200_000, 5_000)
+    check_cell_size(200_000, 500)

@@ -140,3 +140,16 @@ def test_matched_roles_and_frames():
         et.did.matched_did(long, table, outcome=None, pre=(-3, 0), post=(0, 3))
     # with rates=False the exposure column is not used, so its name is not checked
     assert np.isfinite(mdid(long, table, rates=False, exposure=None).estimate)
+
+
+def test_matched_exposure_without_rates_is_ignored_with_a_warning():
+    long, table = _matched()
+    with pytest.warns(et.did.options.IgnoredOptionWarning, match="ignores exposure='py' with "
+                                                                 "rates=False"):
+        est = mdid(long.assign(py=1.0), table, rates=False, exposure="py").estimate
+    assert est == mdid(long, table, rates=False).estimate
+
+
+def test_event_study_window_of_bools_is_refused(panel):
+    with pytest.raises(ParameterError, match="'window' parameter of event_study"):
+        et.did.event_study(panel, **ES, window=(-3, True))
