@@ -84,6 +84,13 @@ def _values(values, label):
 
 
 def _arrays(name, before, after):
+    if (isinstance(before, pd.Series) and isinstance(after, pd.Series)
+            and not before.index.equals(after.index)):
+        raise EvaltoolsInputError(
+            f"{name}_before and {name}_after are Series whose index labels differ (e.g. "
+            f"{examples(before.index.symmetric_difference(after.index))}), so values would be "
+            "paired by position, not by person. Fix: align them first, e.g. "
+            f"after = after.reindex(before.index), or pass plain arrays in one order.")
     b = _values(before, f"{name}_before")
     a = _values(after, f"{name}_after")
     if b.shape != a.shape or b.ndim != 1 or len(b) == 0:

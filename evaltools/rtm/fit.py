@@ -70,6 +70,10 @@ def person_period_table(data: pd.DataFrame, outcome: str, unit: str, time: str, 
         if not isinstance(value, (str, int, np.integer)) or isinstance(value, bool):
             raise ParameterError(f"The '{name}' parameter of {func} must be a column name "
                                  f"(str). Got {value!r} instead.")
+    if len({outcome, unit, time}) < 3:
+        raise ParameterError(f"The 'outcome', 'unit' and 'time' parameters of {func} must name "
+                             f"three different columns. Got outcome={outcome!r}, unit={unit!r},"
+                             f" time={time!r}.")
     check_frame(data, "data")
     check_columns(data, [unit, time, outcome], "data")
     if not pd.api.types.is_numeric_dtype(data[time]) or pd.api.types.is_bool_dtype(data[time]):

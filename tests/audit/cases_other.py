@@ -471,6 +471,15 @@ def second_batch():
         Case("rtm2", "trajectory: select_period as list", lambda: rtm.selection_trajectory(
             _rtm_panel(), outcome="emergency", select_period=[0], threshold=2),
             ("select_period",)),
+        Case("rtm2", "fit: outcome is the unit column", lambda: rtm.fit_count_model(
+            _rtm_panel(), "person_id"), ("outcome", "unit")),
+        Case("rtm2", "trajectory: time is the unit column", lambda: rtm.selection_trajectory(
+            _rtm_panel(), outcome="emergency", select_period=0, threshold=2,
+            time="person_id"), ("time", "unit")),
+        Case("rtm2", "decompose: Series in different person order", lambda: rtm.
+             decompose_change(pd.Series([3.0, 2, 4], index=[1, 2, 3]),
+                              pd.Series([1.0, 2, 1], index=[3, 2, 1]), [2.0, 2], [1.0, 1],
+                              n_boot=10, progress=False), ("treated_before", "index")),
         Case("sensitivity2", "rosenbaum: outcome as list", lambda: et.sensitivity.
              rosenbaum_bounds(matched(), ["y"]), ("outcome",)),
         Case("economics2", "benefit_cost: n_sim with delta", lambda: ec.benefit_cost(

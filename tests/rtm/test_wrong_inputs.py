@@ -105,3 +105,16 @@ def test_decomposition_with_model_checks_the_cohort():
     with pytest.warns(DataWarning, match=r"2 of 3 people have treated_before below "
                                          r"threshold=2, at positions \[0, 2\]"):
         et.rtm.decompose_with_model([0.0, 3, 1], [1.0, 2, 1], **kw)
+
+
+def test_columns_must_differ_and_series_must_align(panel):
+    with pytest.raises(ParameterError, match=r"must name three different columns"):
+        et.rtm.fit_count_model(panel, "person_id")
+    before = pd.Series([3.0, 2, 4], index=[1, 2, 3])
+    with pytest.raises(EvaltoolsInputError, match=r"treated_before and treated_after are "
+                                                  r"Series whose index labels differ"):
+        et.rtm.decompose_change(before, pd.Series([1.0, 2, 1], index=[1, 2, 4]), [2.0], [1.0],
+                                n_boot=5, progress=False)
+    same = et.rtm.decompose_change(before, before - 1, [2.0, 3], [1.0, 1], n_boot=5,
+                                   progress=False)
+    assert same.table.loc["naive change (treated)", "estimate"] == -1
