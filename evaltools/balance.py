@@ -26,6 +26,7 @@ from .matching.results import no_estimates
 from .validation import (
     check_columns,
     check_finite,
+    check_frame,
     check_number,
     check_option,
     check_treatment,
@@ -171,6 +172,7 @@ def balance_table(data: pd.DataFrame, treatment: str = TREATED, covariates=None,
             raise ParameterError("The 'covariates' parameter of balance_table must be a "
                                  "non-empty list of columns or a formula. Got None instead.")
         design(data, covariates, func="balance_table")  # columns present, values finite
+    check_frame(data, "data")
     check_unique_index(data, "data")
     if treatment in (used_columns(data, covariates) if isinstance(covariates, str)
                      else covariates):
@@ -275,4 +277,8 @@ def _check_thresholds(thresholds: dict | None) -> dict:
     check_number(out["smd"], "thresholds['smd']", "balance_table", low=0, closed="neither")
     check_number(out["var_ratio"], "thresholds['var_ratio']", "balance_table", low=1,
                  closed="neither")
+    for key in ("smd", "var_ratio"):
+        if not np.isfinite(out[key]):  # an infinite threshold would flag nothing, ever
+            raise ParameterError(f"The 'thresholds['{key}']' parameter of balance_table must be "
+                                 f"finite. Got {out[key]!r} instead.")
     return out

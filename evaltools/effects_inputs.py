@@ -15,7 +15,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .exceptions import EvaltoolsInputError, ExclusionWarning, ParameterError, SchemaError
+from .exceptions import (
+    DataWarning,
+    EvaltoolsInputError,
+    ExclusionWarning,
+    ParameterError,
+    SchemaError,
+)
 from .matching.checks import warn_ignored
 from .matching.covariates import _DefaultName, resolve_treatment, used_columns
 from .validation import check_columns, check_treatment, check_unique_index, examples
@@ -111,6 +117,9 @@ def _drop_missing(s: Sample, columns: list[str], missing: str) -> None:
     counts = {k: int(v) for k, v in bad.sum().items() if v}
     rows = bad.any(axis=1).to_numpy()
     where = examples(s.data.index[rows])
+    if rows.all():
+        raise SchemaError(f"Every row has missing or infinite values in {counts}: nothing is "
+                          "left to analyse. Fix: check those columns (a failed join?).")
     if missing == "error":
         raise SchemaError(
             f"estimate_att found missing or infinite values in {counts} ({int(rows.sum())} "
@@ -148,7 +157,8 @@ def read_sample(m_or_data, outcome, *, treatment, weights, cluster, covariates, 
         raise SchemaError(f"Outcome '{outcome}' must be numeric; it is {d[outcome].dtype} "
                           f"with values such as {examples(pd.unique(d[outcome].dropna()))}.")
     for col, what in ((s.weights, "weight"), (exposure, "exposure")):
-        if col and not pd.api.types.is_numeric_dtype(d[col]):
+        if col and (not pd.api.types.is_numeric_dtype(d[col])
+                    or pd.api.types.is_bool_dtype(d[col])):
             raise SchemaError(f"The {what} column '{col}' must be numeric; it is "
                               f"{d[col].dtype}.")
     check_treatment(d, s.treatment, "data")
@@ -159,7 +169,17 @@ def read_sample(m_or_data, outcome, *, treatment, weights, cluster, covariates, 
     if s.propensity is None:
         s.data = s.data[s.data[s.weights] > 0]
     check_treatment(s.data, s.treatment, "data")
+    _warn_constant(s, outcome)
     return s
+
+
+def _warn_constant(s: Sample, outcome) -> None:
+    """An outcome with one value for everyone has nothing to compare: said, not hidden."""
+    y = s.data[outcome] if s.observed is None else s.data.loc[s.observed, outcome]
+    if y.nunique() == 1:
+        warnings.warn(f"Outcome '{outcome}' is {y.iloc[0]} for every analysed row: the effect "
+                      "is zero with no uncertainty to estimate. Fix: check that it is the "
+                      "outcome column.", DataWarning, stacklevel=4)
 
 
 def _check_values(s: Sample, outcome, exposure, model) -> None:

@@ -13,7 +13,7 @@ from scipy import optimize
 
 from ._shared import ResultMixin, run_meta
 from .exceptions import ConvergenceWarning, ParameterError
-from .matching.checks import warn_ignored
+from .matching.checks import warn_ignored, warn_replaced_columns
 from .matching.covariates import TREATED, dropped_note, model_design, resolve_treatment
 from .matching.distance import fit_logistic
 from .matching.results import effective_sample_size, no_estimates
@@ -94,6 +94,7 @@ def _inputs(data, treatment, covariates, func):
     check_unique_index(data, "data")
     t = check_treatment(data, treatment, "data").to_numpy() == 1
     x, dropped = model_design(data, covariates, func=func)
+    warn_replaced_columns(data, ["weights"], func, stacklevel=4)
     return treatment, t, x, dropped
 
 

@@ -17,6 +17,7 @@ from .checks import (
     check_ratio_size,
     prepare,
     warn_few_controls,
+    warn_replaced_columns,
 )
 from .covariates import TREATED, design, dropped_note, model_design, resolve_treatment
 from .nearest import greedy_1d, greedy_multivariate, nearest_with_replacement
@@ -111,6 +112,7 @@ def match(data: pd.DataFrame, treatment: str = TREATED, covariates: list[str] | 
                              "Fix: leave it out of exact.")
     data, flow, supplied = prepare(data, treatment, covariates, exact, mahvars, outcome,
                                    distance, missing)
+    warn_replaced_columns(data, ["weights", "subclass", "distance"], "match")
     covariates = covariates if isinstance(covariates, str) else list(covariates or [])
     focal = data[treatment].to_numpy() == (1 if estimand == "ATT" else 0)
     if method not in ("exact", "cem"):

@@ -20,7 +20,7 @@ from ..validation import (
 from .covariates import finite_array, used_columns
 
 __all__ = ["check_match_options", "check_names", "check_random_state", "check_ratio_size",
-           "prepare", "warn_few_controls", "warn_ignored"]
+           "prepare", "warn_few_controls", "warn_ignored", "warn_replaced_columns"]
 
 METHODS = ["nearest", "optimal", "exact", "cem"]
 DISTANCES = ["ps", "logit_ps", "prognostic", "mahalanobis"]
@@ -111,6 +111,9 @@ def _check_combinations(*, method, distance, ratio, caliper, order, replace, cut
                              "score, and distance='mahalanobis' has none. Fix: pass "
                              "caliper=None, or distance='ps' with mahvars=[...] to match on "
                              "the Mahalanobis distance within a propensity-score caliper.")
+    if mahal and not mahvars and order == "smallest":
+        warn_ignored("order", "match", "distance='mahalanobis' has no score to order by; "
+                     "treated units are taken in data order", stacklevel=5)
     if outcome is not None and distance != "prognostic":
         warn_ignored("outcome", "match", "only distance='prognostic' models an outcome", stacklevel=5)
     if method == "optimal" and replace:
@@ -166,6 +169,10 @@ def prepare(data, treatment, covariates, exact, mahvars, outcome, distance, miss
         counts = bad.sum()
         counts = {k: int(v) for k, v in counts[counts > 0].items()}
         rows = bad.any(axis=1)
+        if rows.all():
+            raise SchemaError(
+                f"Every row has missing or infinite values in covariate(s) {counts}: nothing "
+                "is left to match. Fix: check those columns (a failed join or import?).")
         if missing == "error":
             raise SchemaError(
                 f"Missing or infinite values in covariate(s) {counts} at rows "
@@ -205,3 +212,13 @@ def warn_few_controls(focal: np.ndarray, strata: np.ndarray, ratio: int, replace
             f"Only {int(n_o[thin].sum())} {o_name} units for {int(n_f[thin].sum())} {f_name} "
             f"units{where} at ratio={ratio} (needs {int(ratio * n_f[thin].sum())}); not every "
             f"{f_name} unit will get {ratio} matches.", DataWarning, stacklevel=3)
+
+
+def warn_replaced_columns(data: pd.DataFrame, names: list[str], func: str, *,
+                          stacklevel: int = 3) -> None:
+    """Columns of the input that the result's matched or weighted data will replace."""
+    clash = [c for c in names if c in data.columns]
+    if clash:
+        warnings.warn(f"{func}: data column(s) {clash} will be replaced by the result's own in "
+                      "matched_data / weighted_data. Fix: rename them first to keep them.",
+                      DataWarning, stacklevel=stacklevel)

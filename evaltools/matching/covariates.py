@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .._shared import covariate_matrix
-from ..exceptions import DataWarning, ParameterError
+from ..exceptions import DataWarning, ParameterError, SchemaError
 from ..validation import (
     check_columns,
     check_finite,
@@ -103,6 +103,12 @@ def design(data: pd.DataFrame, covariates, *, func: str, table: str = "data") ->
         raise ParameterError(f"The 'covariates' parameter of {func} names a column twice: "
                              f"{cols!r}.")
     check_columns(data, cols, table)
+    dates = [c for c in cols if pd.api.types.is_datetime64_any_dtype(data[c])
+             or pd.api.types.is_timedelta64_dtype(data[c])]
+    if dates:
+        raise SchemaError(f"Covariate(s) {dates} of {func} hold dates or durations, which a model "
+                          "cannot use as they are. Fix: convert them to numbers first, e.g. "
+                          "age in years or days since a reference date.")
     numeric = [c for c in cols if pd.api.types.is_numeric_dtype(data[c])
                or pd.api.types.is_bool_dtype(data[c])]
     check_finite(data, numeric, table)

@@ -106,7 +106,9 @@ def match_risk_set(persons: pd.DataFrame, events: pd.DataFrame, *, covariates: l
                 and not isinstance(c, _DefaultName)]
     check_columns(persons, [id_col, treatment, index_col, *covariates, *(exact or []),
                             *explicit], "persons")
+    check_no_missing(persons, [id_col], "persons")
     check_unique(persons, id_col, "persons")
+    _check_roles(persons, covariates, treatment, index_col, _prior_names(measures, windows))
     # Checked for everyone up front: a control's inf would otherwise surface only in the
     # month it is offered, or never.
     numeric = [c for c in covariates if pd.api.types.is_numeric_dtype(persons[c])]
@@ -191,6 +193,20 @@ def _check_risk_set_options(order, distance, caliper, ratio, replace, progress, 
     for months in windows:
         check_number(months, "prior_months", func, low=1, high=MAX_PRIOR_MONTHS, integer=True)
     return windows
+
+
+def _check_roles(persons, covariates, treatment, index_col, prior_names) -> None:
+    """Covariates are neither the treatment nor the index date, and no column of persons
+    would be overwritten by a prior-use covariate."""
+    for col, what in ((treatment, "treatment"), (index_col, "index date")):
+        if col in covariates:
+            raise ParameterError(f"The 'covariates' parameter of match_risk_set includes the "
+                                 f"{what} column '{col}'. Fix: leave it out.")
+    clash = [c for c in prior_names if c in persons.columns]
+    if clash:
+        raise SchemaError(f"The persons table already has column(s) {clash}, which the prior-use "
+                          "covariates of match_risk_set would overwrite. Fix: rename or drop "
+                          "them (prior use is counted from the events table).")
 
 
 def _check_prior_measures(prior_measures) -> dict:

@@ -133,6 +133,15 @@ def match_cases() -> list[Case]:
              ("weights",)),
         Case(a, "balance covariate missing", lambda: matched().balance(["agee"]), ("agee",)),
         Case(a, "tidy of a matching", lambda: matched().tidy(), ("tidy", "estimate_att")),
+        Case(a, "date covariate", lambda: et.match(people().assign(
+            day=pd.Timestamp("2020-01-01") + pd.to_timedelta(people()["pid"], "D")),
+            treatment="treated", covariates=["age", "day"]), ("day",)),
+        Case(a, "missing='drop' leaves no row", lambda: et.match(
+            people().assign(age=np.nan), missing="drop", **BASE), ("age",)),
+        Case(a, "data has a weights column", lambda: et.match(
+            people().assign(weights=2.0), **BASE), ("weights",)),
+        Case(a, "order smallest with mahalanobis", _m(order="smallest", distance="mahalanobis"),
+             ("order",)),
     ]
 
 
@@ -156,6 +165,9 @@ def balance_cases() -> list[Case]:
              ("ax",)),
         Case(a, "tidy of a balance table", lambda: et.balance_table(people(), **BASE).tidy(),
              ("tidy",)),
+        Case(a, "thresholds smd inf", _bt(thresholds={"smd": np.inf}), ("smd",)),
+        Case(a, "thresholds var_ratio inf", _bt(thresholds={"var_ratio": np.inf}),
+             ("var_ratio",)),
     ]
 
 
@@ -179,6 +191,10 @@ def weighting_cases() -> list[Case]:
             estimand="ATE"), ("estimand",)),
         Case(a, "tidy of weights", lambda: et.weighting.ipw(people(), **BASE).tidy(),
              ("tidy", "estimate_att")),
+        Case(a, "ipw data has a weights column", lambda: et.weighting.ipw(
+            people().assign(weights=1.0), **BASE), ("weights",)),
+        Case(a, "entropy date covariate", _eb(data=lambda: people().assign(
+            day=pd.Timestamp("2020-01-01")), covariates=["age", "day"]), ("day",)),
     ]
 
 
@@ -224,6 +240,15 @@ def effects_cases() -> list[Case]:
         Case(a, "conf_int level as text", lambda: et.estimate_att(matched(), "y").conf_int(
             "95%"), ("level",)),
         Case(a, "n_boot 2 million", _att(se="bootstrap", n_boot=2_000_000), ("n_boot",)),
+        Case(a, "constant outcome", _att(data=lambda: _md().assign(y=1.0)), ("y",)),
+        Case(a, "missing='drop' leaves no row", _att(data=lambda: _md().assign(y=np.nan),
+                                                     missing="drop"), ("y",)),
+        Case(a, "exposure a bool column", _att(
+            data=lambda: _md().assign(years=True), outcome="admissions", model="poisson",
+            exposure="years"), ("years", "exposure")),
+        Case(a, "covariate formula uses the outcome", _att(model="regression",
+                                                           covariates="~ age + y"),
+             ("y", "outcome")),
     ]
 
 
@@ -256,6 +281,13 @@ def riskset_cases() -> list[Case]:
              ("prior_measures", "ae")),
         Case(a, "caliper with mahalanobis", _rs(distance="mahalanobis", caliper=0.5),
              ("caliper",)),
+        Case(a, "covariates include the treatment", _rs(covariates=["age", "treated"]),
+             ("treated",)),
+        Case(a, "missing person id", _rs(persons=_set(
+            popp()[0].astype({"person_id": float}), "person_id", {0: np.nan})),
+             ("person_id",)),
+        Case(a, "persons column clashes with prior use", _rs(persons=_persons(
+            prior_ae_visits=1)), ("prior_ae_visits",)),
         Case(a, "NaN in a text covariate", _rs(
             covariates=["age", "sex"], persons=_set(popp()[0], "sex", {0: None})), ("sex",)),
     ]

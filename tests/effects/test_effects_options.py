@@ -124,3 +124,25 @@ def test_tidy_and_conf_int_levels(matched, level, message):
         res.conf_int(level)
     with pytest.raises(ParameterError, match=message):
         res.tidy(level)
+
+
+def test_constant_outcome_is_said(matched):
+    md = matched.matched_data.assign(y=1.0)
+    with pytest.warns(DataWarning, match=r"Outcome 'y' is 1.0 for every analysed row"):
+        res = et.estimate_att(md, "y")
+    assert res.estimate == pytest.approx(0, abs=1e-12)
+
+
+def test_missing_drop_that_leaves_nothing(matched):
+    with pytest.raises(SchemaError, match=r"Every row has missing or infinite values in "
+                                          r"\{'y': \d+\}"):
+        et.estimate_att(matched.matched_data.assign(y=np.nan), "y", missing="drop")
+
+
+def test_bool_exposure_and_formula_outcome(matched):
+    md = matched.matched_data.assign(years=True)
+    with pytest.raises(SchemaError, match=r"exposure column 'years' must be numeric"):
+        et.estimate_att(md, "visits", model="poisson", exposure="years")
+    with pytest.raises(ParameterError, match=r"'covariates' parameter of estimate_att includes "
+                                             r"the outcome 'y'"):
+        et.estimate_att(matched, "y", model="regression", covariates="~ x + y")

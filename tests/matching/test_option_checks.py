@@ -258,3 +258,61 @@ def test_risk_set_named_columns_must_exist(popp):
     m = et.matching.match_risk_set(persons.drop(columns=["death_date", "end_date"]), events,
                                    covariates=["age"], progress=False, random_state=0)
     assert m.flow.set_index("step").loc["participants matched", "n"] > 0
+
+
+# ------------------------------------------------------------------- columns and roles
+
+def test_date_covariates_are_refused(df):
+    dated = df.assign(day=pd.Timestamp("2020-01-01") + pd.to_timedelta(df["id"], "D"))
+    for call in (lambda: et.match(dated, "treated", ["x", "day"]),
+                 lambda: et.weighting.ipw(dated, "treated", ["x", "day"]),
+                 lambda: et.balance_table(dated, "treated", ["x", "day"])):
+        with pytest.raises(et.exceptions.SchemaError, match=r"Covariate\(s\) \['day'\] of \w+ "
+                                                            r"hold dates or durations"):
+            call()
+
+
+def test_missing_drop_that_leaves_nothing(df):
+    with pytest.raises(et.exceptions.SchemaError, match=r"Every row has missing or infinite "
+                                                        r"values in covariate\(s\) \{'x': 200\}"):
+        et.match(df.assign(x=np.nan), "treated", ["x", "z"], missing="drop")
+
+
+def test_columns_the_result_replaces_are_named(df):
+    with pytest.warns(DataWarning, match=r"match: data column\(s\) \['weights'\] will be "
+                                         r"replaced"):
+        m = et.match(df.assign(weights=2.0), "treated", ["x"])
+    assert set(m.matched_data["weights"]) != {2.0}
+    with pytest.warns(DataWarning, match=r"ipw: data column\(s\) \['weights'\]"):
+        et.weighting.ipw(df.assign(weights=2.0), "treated", ["x"])
+
+
+def test_order_without_a_score_is_ignored(df):
+    with pytest.warns(DataWarning, match=r"'order' parameter of match is ignored: "
+                                         r"distance='mahalanobis' has no score"):
+        a = et.match(df, "treated", ["x", "z"], distance="mahalanobis", order="smallest")
+    b = et.match(df, "treated", ["x", "z"], distance="mahalanobis", order="data")
+    pd.testing.assert_frame_equal(a.pairs, b.pairs)
+
+
+@pytest.mark.parametrize("key", ["smd", "var_ratio"])
+def test_infinite_balance_thresholds(df, key):
+    with pytest.raises(ParameterError, match=rf"'thresholds\['{key}'\]' parameter of "
+                                             r"balance_table must be finite"):
+        et.balance_table(df, "treated", ["x"], thresholds={key: np.inf})
+
+
+def test_risk_set_roles_and_ids(popp):
+    persons, events = popp
+    kw = dict(progress=False)
+    with pytest.raises(ParameterError, match=r"includes the treatment column 'treated'"):
+        et.matching.match_risk_set(persons, events, covariates=["age", "treated"], **kw)
+    with pytest.raises(et.exceptions.SchemaError, match=r"already has column\(s\) "
+                                                        r"\['prior_ae_visits'\]"):
+        et.matching.match_risk_set(persons.assign(prior_ae_visits=1), events,
+                                   covariates=["age"], **kw)
+    ids = persons.astype({"person_id": float})
+    ids.loc[0, "person_id"] = np.nan
+    with pytest.raises(et.exceptions.SchemaError, match=r"Column 'person_id' of the persons "
+                                                        r"table has 1 missing value"):
+        et.matching.match_risk_set(ids, events, covariates=["age"], **kw)
