@@ -10,7 +10,13 @@ from ..validation import examples
 from .attgt_data import prepare_panel
 from .bootstrap import BOOT_WEIGHTS, new_seed
 from .cells import EST_METHODS, cell_att
-from .options import check_attgt_options, check_boot_size, check_cell_size, check_roles
+from .options import (
+    check_attgt_options,
+    check_boot_size,
+    check_cell_size,
+    check_role_columns,
+    check_roles,
+)
 from .results import ATTgtResult, Inference
 
 __all__ = ["att_gt"]
@@ -86,6 +92,8 @@ def att_gt(data: pd.DataFrame, *, outcome: str, unit: str, time: str, cohort: st
                         bootstrap=bootstrap, allow_unbalanced_panel=allow_unbalanced_panel,
                         cluster=cluster, random_state=random_state, est_methods=EST_METHODS,
                         boot_kinds=BOOT_WEIGHTS)
+    check_role_columns(data, "att_gt", {"outcome": outcome, "unit": unit, "time": time,
+                                        "cohort": cohort, "cluster": cluster})
     seed = new_seed(random_state) if bootstrap else None
     panel = prepare_panel(data, outcome=outcome, unit=unit, time=time, cohort=cohort,
                           covariates=covariates, cluster=cluster, anticipation=anticipation,

@@ -16,6 +16,7 @@ import pandas as pd
 from .._shared import covariate_matrix
 from ..exceptions import ExclusionWarning, ParameterError, SchemaError
 from ..validation import check_columns, check_finite, check_no_missing, drop_redundant, examples
+from .options import check_covariates_arg
 
 __all__ = ["Panel", "prepare_panel"]
 
@@ -97,6 +98,7 @@ def _covariate_array(data, covariates, outcome, unit, time, cohort, index, perio
     """Covariates with a constant: units x (1+k) if fixed within unit, else per period."""
     if covariates is None:
         return np.ones((len(index), 1)), []
+    check_covariates_arg(covariates, "att_gt")
     listed = covariates if isinstance(covariates, (list, tuple)) else []
     roles = [c for c in (unit, time, cohort) if c in listed]
     if roles:

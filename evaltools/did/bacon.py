@@ -21,7 +21,7 @@ from .checks import (
     check_twfe_identified,
     check_unit_time,
 )
-from .options import check_ax, check_roles, plot_kwargs
+from .options import check_ax, check_role_columns, check_roles, plot_kwargs
 from .regression import fit_panel
 
 __all__ = ["bacon_decomposition", "BaconResult"]
@@ -145,7 +145,9 @@ def bacon_decomposition(data: pd.DataFrame, *, outcome: str, unit: str, time: st
     1.0
     """
     func = "bacon_decomposition"
-    check_roles(func, {"outcome": outcome, "unit": unit, "time": time, "treatment": treatment})
+    roles = {"outcome": outcome, "unit": unit, "time": time, "treatment": treatment}
+    check_roles(func, roles)
+    check_role_columns(data, func, roles)
     _check(data, outcome, unit, time, treatment, func)
     wide = data.pivot(index=unit, columns=time, values=outcome).sort_index(axis=1)
     d = data.pivot(index=unit, columns=time, values=treatment).sort_index(axis=1).to_numpy()

@@ -3,6 +3,7 @@ optional time-varying covariates, and the joint test of the leads."""
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,7 +13,7 @@ import pandas as pd
 from scipy import stats
 
 from .._shared import TableResult, run_meta
-from ..exceptions import ParameterError, SchemaError
+from ..exceptions import EvaltoolsWarning, ParameterError, SchemaError
 from ..validation import check_finite, check_number, drop_redundant, examples
 from .checks import (
     absorbed_by_effects,
@@ -21,7 +22,7 @@ from .checks import (
     check_unit_time,
     note_covariates,
 )
-from .options import check_ax, check_roles, plot_kwargs
+from .options import check_ax, check_role_columns, check_roles, plot_kwargs
 from .regression import ASSUMPTION, fit_panel, read_covariates
 
 __all__ = ["event_study", "EventStudyResult"]
@@ -187,6 +188,8 @@ def event_study(data: pd.DataFrame, *, outcome: str, unit: str, time: str, cohor
     func = "event_study"
     check_roles(func, {"outcome": outcome, "unit": unit, "time": time, "cohort": cohort},
                 {"cluster": cluster})
+    check_role_columns(data, func, {"outcome": outcome, "unit": unit, "time": time,
+                                    "cohort": cohort, "cluster": cluster})
     check_number(ref_period, "ref_period", func, integer=True)
     check_panel(data, func, numeric=[outcome], other=[unit, time, cluster], unit=unit,
                 nullable=(cohort,))
@@ -194,6 +197,11 @@ def event_study(data: pd.DataFrame, *, outcome: str, unit: str, time: str, cohor
     check_cluster(data, cluster, unit, func)
     rel = _event_times(data, unit, time, cohort, func)
     _check_reference(rel, data, unit, cohort, int(ref_period), window, func)
+    if ref_period >= 0:
+        warnings.warn(f"event_study with ref_period={ref_period}: the reference is a treated "
+                      "period, so the coefficients are changes relative to it, not effects "
+                      "relative to before treatment. Fix: ref_period=-1 (the period before "
+                      "treatment) unless this is intended.", EvaltoolsWarning, stacklevel=2)
     dummies, cats = _indicators(rel, int(ref_period), window)
     x, notes = _covariates(data, covariates, outcome, unit, time, func)
     exog = dummies if x is None else pd.concat([dummies, x], axis=1)

@@ -18,7 +18,7 @@ from ..validation import (
     examples,
 )
 from .checks import check_panel, check_unit_time
-from .options import IgnoredOptionWarning, check_roles
+from .options import IgnoredOptionWarning, check_role_columns, check_roles
 from .regression import DiDResult
 
 __all__ = ["matched_did"]
@@ -42,6 +42,10 @@ def _check(panel, matched, outcome, pre, post, exposure, unit, time, weights, su
     check_roles(func, {"outcome": outcome, "unit": unit, "time": time, "weights": weights,
                        "subclass": subclass, "treatment": treatment},
                 {"exposure": exposure if rates is True else None})
+    check_role_columns(panel, func, {"outcome": outcome, "unit": unit, "time": time,
+                                     "exposure": exposure if rates is True else None})
+    check_role_columns(matched, func, {"unit": unit, "treatment": treatment,
+                                       "weights": weights, "subclass": subclass}, "matched")
     pre, post = _window(pre, "pre"), _window(post, "post")
     if pre[1] > post[0]:
         raise ParameterError(f"The 'pre' window {pre} of {func} overlaps the 'post' window "

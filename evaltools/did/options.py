@@ -13,12 +13,13 @@ import warnings
 from contextlib import contextmanager
 
 import numpy as np
+import pandas as pd
 
 from ..exceptions import EvaltoolsWarning, ParameterError, SchemaError
-from ..validation import check_bool, check_number, check_option, check_random_state
+from ..validation import check_bool, check_number, check_option, check_random_state, examples
 
 __all__ = ["IgnoredOptionWarning", "MAX_BOOT", "check_ax", "check_aggregate_options",
-           "check_attgt_options", "check_boot_size", "check_cell_size", "check_roles", "plot_kwargs"]
+           "check_attgt_options", "check_boot_size", "check_cell_size", "check_covariates_arg", "check_role_columns", "check_roles", "plot_kwargs"]
 
 MAX_BOOT = 1_000_000  # R's did default is 999; a million draws already pins a 0.1% quantile
 _MAX_DRAW_BYTES = 2 * 1024**3  # the draws of every cell are kept for the uniform bands
@@ -67,6 +68,35 @@ the period column as time=.
                 f"{_WHAT.get(first, first)} column as {first}= and the "
                 f"{_WHAT.get(role, role)} column as {role}=.")
         seen[value] = role
+
+
+def check_covariates_arg(covariates, func: str) -> None:
+    """A string must be a formula: a bare name is most likely one column meant as a list.
+
+    >>> check_covariates_arg("~ age + C(region)", "did_2x2")
+    """
+    if isinstance(covariates, str) and "~" not in covariates:
+        raise ParameterError(f"The 'covariates' parameter of {func} must be a list of column "
+                             f"names or a formula with '~'. Got {covariates!r} instead. Fix: "
+                             f"covariates=[{covariates!r}] or covariates='~ {covariates}'.")
+
+
+def check_role_columns(data, func: str, roles: dict, table: str = "data") -> None:
+    """Each role's column is in ``data`` (a non-DataFrame is left to the data checks); the
+    message names the missing column and the parameter that gave it.
+
+    >>> check_role_columns(pd.DataFrame({"y": [1.0]}), "twfe", {"outcome": "y", "cluster": None})
+    """
+    if not isinstance(data, pd.DataFrame):
+        return
+    given = {role: value for role, value in roles.items() if value is not None}
+    missing = [(role, value) for role, value in given.items() if value not in data.columns]
+    if missing:
+        role, value = missing[0]
+        raise SchemaError(
+            f"The {table} table has no column {[value]!r} (the '{role}' parameter of {func}); "
+            f"it has {examples(list(data.columns), k=12)}. Fix: pass the column names of your "
+            f"data to {func} (check the names given as {', '.join(given)}).")
 
 
 _WHAT = {"unit": "unit id", "time": "period", "cohort": "first treated period",

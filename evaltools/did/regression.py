@@ -25,7 +25,7 @@ from .checks import (
     check_unit_time,
     note_covariates,
 )
-from .options import check_roles
+from .options import check_covariates_arg, check_role_columns, check_roles
 
 __all__ = ["did_2x2", "twfe", "DiDResult", "fit_panel", "read_covariates"]
 
@@ -77,6 +77,7 @@ class DiDResult(ResultMixin):
 
 def read_covariates(data: pd.DataFrame, covariates, outcome: str, func: str) -> pd.DataFrame:
     """Covariate columns from a list or a formula (``"~ age + C(region)"``)."""
+    check_covariates_arg(covariates, func)
     x, lhs = covariate_matrix(data, covariates, func=func)
     if outcome in x.columns:
         raise SchemaError(f"The covariates of {func} include the outcome {outcome!r}: a "
@@ -141,6 +142,8 @@ def _check_2x2(data, outcome, treatment, post, unit, cluster, family, exposure):
     check_roles(func, {"outcome": outcome, "treatment": treatment, "post": post},
                 {"unit": unit, "cluster": cluster, "exposure": exposure})
     check_option(family, "family", func, ["gaussian", "poisson"])
+    check_role_columns(data, func, {"outcome": outcome, "treatment": treatment, "post": post,
+                                    "unit": unit, "cluster": cluster, "exposure": exposure})
     check_panel(data, func, numeric=[outcome, exposure], other=[treatment, post, unit, cluster],
                 unit=unit)
     if exposure is not None and family == "gaussian":
@@ -257,6 +260,8 @@ def twfe(data: pd.DataFrame, *, outcome: str, unit: str, time: str, treatment: s
     func = "twfe"
     check_roles(func, {"outcome": outcome, "unit": unit, "time": time, "treatment": treatment},
                 {"cluster": cluster})
+    check_role_columns(data, func, {"outcome": outcome, "unit": unit, "time": time,
+                                    "treatment": treatment, "cluster": cluster})
     check_panel(data, func, numeric=[outcome], other=[unit, time, treatment, cluster], unit=unit)
     check_unit_time(data, unit, time, func)
     check_binary_varies(data, treatment, "treatment", func)

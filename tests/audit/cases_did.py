@@ -124,6 +124,8 @@ def _attgt_cases():
         Case(a, "covariates an empty list", lambda: att(covariates=[]), ("covariates",)),
         Case(a, "covariates a number", lambda: att(covariates=3), ("covariates",)),
         Case(a, "covariates a dict", lambda: att(covariates={"x": 1}), ("covariates",)),
+        Case(a, "covariates one name as a string", lambda: att(covariates="x"),
+             ("covariates",)),
         Case(a, "covariate NaN", lambda: att(data=panel_with("x", {4: np.nan}),
                                              covariates=["x"]), ("x",)),
         Case(a, "covariate text", lambda: att(data=panel_with("x", {4: "high"}),
@@ -231,6 +233,8 @@ def _regression_cases():
         Case(a, "did_2x2: covariate NaN", lambda: two(data=panel_with("x", {0: np.nan}),
                                                       covariates=["x"]), ("x",)),
         Case(a, "did_2x2: covariates a number", lambda: two(covariates=5), ("covariates",)),
+        Case(a, "did_2x2: covariates one name as a string", lambda: two(covariates="x"),
+             ("covariates",)),
         Case(a, "did_2x2: covariate is the outcome", lambda: two(covariates=["y"]),
              ("y", "outcome")),
         Case(a, "did_2x2: family None", lambda: two(family=None), ("family",)),
@@ -300,6 +304,13 @@ def _event_cases():
         Case(a, "event_study plot: a keyword matplotlib refuses", lambda: es().plot(
             colour="k"), ("colour",)),
         Case(a, "event_study: window empty", lambda: es(window=(-1, -1)), ("window",)),
+        Case(a, "event_study: reference after treatment", lambda: es(ref_period=0),
+             ("ref_period",)),
+        Case(a, "event_study: unit given as a number", lambda: es(unit=0), ("unit",)),
+        Case(a, "bacon: time typo named by parameter", lambda: bacon(time="years"),
+             ("'time' parameter",)),
+        Case(a, "matched_did: treatment typo names the matched table", lambda: mdid(
+            treatment="treat"), ("matched table",)),
         Case(a, "event_study: window with a bool", lambda: es(window=(-3, True)), ("window",)),
         Case(a, "event_study: covariates formula with another outcome", lambda: es(
             covariates="count ~ x"), ("count", "outcome")),

@@ -153,3 +153,34 @@ def test_matched_exposure_without_rates_is_ignored_with_a_warning():
 def test_event_study_window_of_bools_is_refused(panel):
     with pytest.raises(ParameterError, match="'window' parameter of event_study"):
         et.did.event_study(panel, **ES, window=(-3, True))
+
+
+def test_missing_columns_name_the_parameter(panel):
+    with pytest.raises(SchemaError, match=r"The data table has no column \['areaa'\] \(the "
+                                          r"'unit' parameter of twfe\).*Fix: pass the column "
+                                          "names of your data to twfe"):
+        et.did.twfe(panel, **{**TW, "unit": "areaa"})
+    with pytest.raises(SchemaError, match=r"no column \['grp'\] \(the 'cluster' parameter of "
+                                          "event_study"):
+        et.did.event_study(panel, **ES, cluster="grp")
+    long, table = _matched()
+    with pytest.raises(SchemaError, match=r"The matched table has no column \['set'\] \(the "
+                                          "'subclass' parameter of matched_did"):
+        mdid(long, table, subclass="set")
+
+
+def test_reference_after_treatment_warns(panel):
+    with pytest.warns(et.exceptions.EvaltoolsWarning, match="ref_period=0: the reference is a "
+                                                            "treated period"):
+        res = et.did.event_study(panel, **ES, ref_period=0, window=(-3, 3))
+    assert 0 not in res.table.index and -1 in res.table.index
+
+
+def test_covariates_given_as_a_bare_name(panel):
+    with pytest.raises(ParameterError, match=r"'covariates' parameter of did_2x2 must be a list "
+                                             r"of column names or a formula with '~'. Got 'x' "
+                                             r"instead. Fix: covariates=\['x'\]"):
+        et.did.did_2x2(panel, **TWO, covariates="x")
+    with pytest.raises(ParameterError, match="'covariates' parameter of att_gt"):
+        et.did.att_gt(panel, outcome="rate_per_1000", unit="area", time="year",
+                      cohort="first_year", covariates="x")
