@@ -22,6 +22,7 @@ from .events import (
     nonfinite_error,
     outlying_dates,
     span_warning,
+    warn_unselected,
 )
 from .measures import check_measures
 from .schema import ISO_DATE, _date_fix
@@ -105,7 +106,12 @@ def _one_scan(con, kinds, measures, id_col, event_date_col) -> dict:
                   f"count(*) FILTER (WHERE {where} AND isinf({v}))",
                   f"(list({quote(id_col)}) FILTER (WHERE {where} AND "
                   f"({v} IS NULL OR isnan({v}) OR isinf({v}))))[1:5]"]
+    filtered = {n: m for n, m in measures.items() if m.tree is not None}
+    for m in filtered.values():
+        parts.append(f"count(*) FILTER (WHERE {to_sql(m.tree, kinds, params)})")
     row = con.execute(f"SELECT {', '.join(parts)} FROM {SOURCE}", params).fetchall()[0]
+    n_selected = row[len(row) - len(filtered):]
+    row = row[:len(row) - len(filtered)]
     if row[0]:
         raise SchemaError(f"The events table has {row[0]} row(s) with a missing "
                           f"'{id_col}' or '{event_date_col}'. Fix: remove them before calling "
@@ -120,6 +126,14 @@ def _one_scan(con, kinds, measures, id_col, event_date_col) -> dict:
         if n_missing or n_inf:
             raise nonfinite_error(name, m, int(n_missing), int(n_inf), list(ids or []), id_col)
     first, last = (np.datetime64(x, "D") if x is not None else None for x in row[1:3])
+    unselected = [(n, m) for (n, m), k in zip(filtered.items(), n_selected, strict=True)
+                  if not k]
+    if unselected and row[3]:
+        used = sorted(set().union(*(m.columns() for _, m in unselected)))
+        values = {c: [str(v) for v in con.execute(
+            f"SELECT list(DISTINCT {quote(c)} ORDER BY {quote(c)})[1:8] FROM {SOURCE}"
+        ).fetchall()[0][0] or []] for c in used if kinds.get(c) == "string"}
+        warn_unselected(unselected, int(row[3]), values)
     return {"n": int(row[3]), "first": first, "last": last}
 
 

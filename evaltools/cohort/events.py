@@ -20,7 +20,7 @@ from .measures import Measure, check_measures, selected
 from .schema import check_events, to_days
 
 __all__ = ["naive_local", "prepare_frame", "check_id_types", "check_values",
-           "outlying_dates", "DUPLICATES"]
+           "outlying_dates", "warn_unselected", "warn_no_match", "DUPLICATES"]
 
 DUPLICATES = ["drop", "keep", "error"]
 _DAY = np.timedelta64(1, "D")
@@ -94,6 +94,42 @@ def nonfinite_error(name: str, measure: Measure, n_missing: int, n_inf: int,
         "null\".")
 
 
+def warn_unselected(unselected: list[tuple[str, Measure]], n_events: int,
+                    values: dict[str, list]) -> None:
+    """Warn about measures whose condition selects none of the events (usually a literal
+    spelled differently from the data, e.g. 'AE' for 'ae'); the same text on both engines."""
+    if not unselected or not n_events:
+        return
+    parts = []
+    for name, measure in unselected:
+        seen = [f"'{c}' has {examples(values[c], k=8)}" for c in sorted(measure.columns())
+                if values.get(c)]
+        parts.append(f"Measure {name!r} ({measure.where}) selects none of the {n_events:,} "
+                     f"events" + (f"; {'; '.join(seen)}" if seen else ""))
+    warnings.warn(". ".join(parts) + ". Its totals are all zero. Fix: check the spelling and "
+                  "case of the values in 'where' against those of the data.", DataWarning,
+                  stacklevel=user_stacklevel())
+
+
+def warn_no_match(n_events: int, n_unknown: int, event_ids: list, person_ids, id_col: str
+                  ) -> None:
+    """Warn when no event belongs to any person: the tables probably use different ids."""
+    if not n_events or n_unknown < n_events:
+        return
+    warnings.warn(
+        f"None of the {n_events:,} events belongs to a person of the persons table: events "
+        f"have {id_col} {examples(event_ids)}, persons have {examples(list(person_ids[:5]))}. "
+        "Every total is zero. Fix: check that both tables use the same person ids.",
+        DataWarning, stacklevel=user_stacklevel())
+
+
+def text_values(events: pd.DataFrame, columns) -> dict[str, list]:
+    """A few distinct values of each text column (for :func:`warn_unselected`)."""
+    kinds = pandas_kinds(events, columns)
+    return {c: sorted(map(str, pd.unique(events[c].dropna())))[:8] for c in columns
+            if kinds.get(c) == "string"}
+
+
 def check_values(events: pd.DataFrame, measures: dict[str, Measure], id_col: str) -> None:
     """Every summed amount on a selected event must be a finite number."""
     for name, measure in measures.items():
@@ -148,6 +184,14 @@ def _warn_outliers(dates: np.ndarray) -> None:
         span_warning(int(out.sum()), shown, dates[~out].min(), dates[~out].max())
 
 
+def _warn_unselected_frame(events: pd.DataFrame, measures: dict[str, Measure]) -> None:
+    unselected = [(n, m) for n, m in measures.items()
+                  if m.tree is not None and not selected(events, m).any()]
+    if unselected and len(events):
+        used = set().union(*(m.columns() for _, m in unselected))
+        warn_unselected(unselected, len(events), text_values(events, used))
+
+
 def prepare_frame(events: pd.DataFrame, *, person_ids: pd.Series, measures: dict,
                   reserved: set[str], id_col: str, event_date_col: str, duplicates: str,
                   infer_span: bool) -> tuple[pd.DataFrame, dict]:
@@ -168,6 +212,7 @@ def prepare_frame(events: pd.DataFrame, *, person_ids: pd.Series, measures: dict
     check_id_types(person_ids, kinds[id_col], str(events[id_col].dtype), id_col)
     dates = to_days(events, event_date_col, "events", id_col)
     check_values(events, measures, id_col)
+    _warn_unselected_frame(events, measures)
     n = len(events)
     dup = events.duplicated().to_numpy()
     duplicates_found(int(dup.sum()), n, list(pd.unique(events.loc[dup, id_col])[:5]), id_col,

@@ -17,7 +17,8 @@ from ..exceptions import DataWarning, ParameterError, SchemaError
 from ..validation import check_bool, examples
 
 __all__ = ["check_names", "check_carry", "check_span", "check_progress", "check_source",
-           "check_window", "check_months", "warn_ignored"]
+           "check_window", "check_window_reach", "check_months", "warn_ignored",
+           "check_table_columns"]
 
 # A scheme such as https://, s3://, gs:// or file:// : the engines would fetch it over the
 # network (DuckDB by installing an extension), which a secure environment must not do.
@@ -54,6 +55,25 @@ def check_window(window, func: str = "build_panel") -> tuple[int, int]:
                              "e.g. window=(-24, 12) for 24 periods before the index date and "
                              "12 from it.")
     return int(window[0]), int(window[1])
+
+
+MAX_YEARS = 200  # a window reaching further from the index date than this is a mistake
+
+
+def check_window_reach(window: tuple[int, int], period, func: str = "build_panel") -> None:
+    """Refuse a window that reaches more than 200 years from the index date.
+
+    >>> from evaltools.cohort import Period
+    >>> check_window_reach((-24, 12), Period("month"))
+    """
+    per_year = 12 / period.months if period.months else 365.25 / period.days
+    years = max(abs(int(window[0])), abs(int(window[1]))) / per_year
+    if years > MAX_YEARS:
+        raise ParameterError(
+            f"The 'window' parameter of {func} reaches {years:,.0f} years from the index date "
+            f"({window[0]:,} to {window[1]:,} {period.unit}s); at most {MAX_YEARS} are "
+            "allowed. Fix: count the window in periods of the chosen unit, e.g. "
+            "window=(-24, 12) with period='month'.")
 
 
 def check_months(months, func: str, name: str = "months", high: int = 1200) -> int:
@@ -143,3 +163,23 @@ def warn_ignored(name: str, func: str, reason: str) -> None:
     """An option that the other options make meaningless is ignored, with a warning."""
     warnings.warn(f"The '{name}' parameter of {func} is ignored: {reason}.", DataWarning,
                   stacklevel=3)
+
+
+def check_table_columns(df: pd.DataFrame, table: str, id_col: str) -> None:
+    """Column names must be unique, and the id column of one type (not text and numbers
+    mixed, which would match some ids and silently miss others)."""
+    if not df.columns.is_unique:
+        dup = sorted(set(map(str, df.columns[df.columns.duplicated()])))
+        raise SchemaError(f"The {table} table has repeated column names {examples(dup)}. Fix: "
+                          "rename or drop the repeats.")
+    if id_col in df.columns and df[id_col].dtype == object and pd.api.types.infer_dtype(
+            df[id_col], skipna=True) in ("mixed", "mixed-integer", "mixed-integer-float"):
+        kinds = df[id_col].dropna().map(type)  # only on the way to the error
+        if kinds.nunique() > 1:
+            shown = {t.__name__: df.loc[kinds.index[kinds == t][0], id_col]
+                     for t in kinds.unique()[:3]}
+            raise SchemaError(
+                f"Column '{id_col}' of the {table} table mixes value types "
+                f"({', '.join(f'{k} {v!r}' for k, v in shown.items())}), so some ids would "
+                f"never match. Fix: convert it to one type, e.g. df['{id_col}'] = "
+                f"df['{id_col}'].astype(str).")

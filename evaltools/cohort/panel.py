@@ -13,7 +13,7 @@ from ..exceptions import SchemaError
 from ..validation import check_columns, check_frame, check_option, examples
 from . import engine_duckdb, engine_pandas
 from .duckdb_checks import scan_files
-from .events import DUPLICATES, prepare_frame
+from .events import DUPLICATES, prepare_frame, warn_no_match
 from .grid import dense_panel
 from .measures import Measure
 from .options import (
@@ -22,7 +22,9 @@ from .options import (
     check_progress,
     check_source,
     check_span,
+    check_table_columns,
     check_window,
+    check_window_reach,
     warn_ignored,
 )
 from .periods import Period
@@ -117,6 +119,7 @@ def build_panel(persons: pd.DataFrame, events: pd.DataFrame | str | Path, *,
         end_col=end_col, carry=carry, unknown_persons=unknown_persons,
         memory_limit=memory_limit, duplicates=duplicates, progress=progress)
     per = Period(period)
+    check_window_reach(window, per)
     span = check_span(span, "build_panel")
     death_col = resolve_optional(persons, death_col, "death_date")
     end_col = resolve_optional(persons, end_col, "end_date")
@@ -154,9 +157,12 @@ def _check_build_options(persons, events, *, measures, window, id_col, index_col
                 key_col=key_col, **{k: v for k, v in (("death_col", death_col),
                                                      ("end_col", end_col)) if v != "auto"})
     check_frame(persons, "persons")
+    check_table_columns(persons, "persons", id_col)
     check_columns(persons, [id_col, index_col], "persons",
                   fix="rename your columns or pass id_col= and index_col=")
     check_source(events, engine, f)
+    if isinstance(events, pd.DataFrame):
+        check_table_columns(events, "events", id_col)
     engine_duckdb.check_memory_limit(memory_limit)
     if memory_limit is not None and engine == "pandas":
         warn_ignored("memory_limit", f, "it limits the DuckDB engine only (engine='pandas')")
@@ -235,6 +241,7 @@ def _run_with(con, persons, events, *, measures, window, period, id_col, index_c
             f"Column '{id_col}' of the events table has {n_unknown} event(s) for persons not in "
             f"the persons table, e.g. {id_col} {examples(unknown_ids)}. Fix: add those persons, "
             "or pass unknown_persons='drop' to leave their events out (counted in the flow).")
+    warn_no_match(n_events - facts["duplicates"], n_unknown, list(unknown_ids), known, id_col)
     bar.update()
 
     if con is None:

@@ -12,11 +12,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..validation import check_option
+from ..exceptions import ParameterError
+from ..validation import check_option, examples
 
 __all__ = ["Period", "add_months"]
 
 _DAY = np.timedelta64(1, "D")
+_MAX_MONTHS = 12 * 1000  # a thousand years: far beyond any record, well inside datetime64
 
 
 def add_months(dates: np.ndarray, months: np.ndarray | int) -> np.ndarray:
@@ -28,7 +30,7 @@ def add_months(dates: np.ndarray, months: np.ndarray | int) -> np.ndarray:
     >>> add_months(np.array(["2020-01-31"], dtype="M8[D]"), 1)
     array(['2020-02-29'], dtype='datetime64[D]')
     """
-    dates = np.asarray(dates, dtype="M8[D]")
+    dates, months = _check_add_months(dates, months)
     month = dates.astype("M8[M]").astype(np.int64)  # months since 1970-01
     day = dates.astype(np.int64) - month.astype("M8[M]").astype("M8[D]").astype(np.int64)
     target = month + np.asarray(months, dtype=np.int64)
@@ -42,6 +44,29 @@ def add_months(dates: np.ndarray, months: np.ndarray | int) -> np.ndarray:
     return (first + np.minimum(day, days_in_month - 1)).astype("M8[D]")
 
 
+def _check_add_months(dates, months) -> tuple[np.ndarray, np.ndarray]:
+    """Dates as datetime64[D] (numbers are refused: they are not dates) and whole months."""
+    raw = np.asarray(dates)
+    if raw.dtype.kind in "iufcb":
+        raise ParameterError(f"The 'dates' parameter of add_months must hold dates. Got "
+                             f"numbers ({raw.dtype}) instead. Fix: pass datetime64 values.")
+    try:
+        dates = raw.astype("M8[D]")
+    except (TypeError, ValueError) as err:
+        raise ParameterError(f"The 'dates' parameter of add_months must hold dates "
+                             f"(datetime64 or ISO text). Got {examples(raw.ravel()[:5])}: "
+                             f"{err}.") from None
+    months = np.asarray(months)
+    whole = months.dtype.kind in "iu" or (
+        months.dtype.kind == "f" and np.isfinite(months).all()
+        and (months == np.round(months)).all())
+    if not whole or (months.size and np.abs(months).max() > _MAX_MONTHS):
+        raise ParameterError(f"The 'months' parameter of add_months must be whole numbers of "
+                             f"months in [-{_MAX_MONTHS}, {_MAX_MONTHS}]. Got "
+                             f"{examples(months.ravel()[:5])} instead.")
+    return dates, months.astype(np.int64)
+
+
 @dataclass(frozen=True)
 class Period:
     """A period unit: ``"month"``, ``"year"``, ``"week"`` or ``"day"``, times ``step``."""
@@ -51,6 +76,11 @@ class Period:
 
     def __post_init__(self) -> None:
         check_option(self.unit, "period", "build_panel", ["month", "year", "week", "day"])
+        ok = (isinstance(self.step, (int, np.integer)) and not isinstance(self.step, bool)
+              and 1 <= self.step <= _MAX_MONTHS)
+        if not ok:
+            raise ParameterError(f"The 'step' parameter of Period must be an int in [1, "
+                                 f"{_MAX_MONTHS}]. Got {self.step!r} instead.")
 
     @property
     def months(self) -> int | None:

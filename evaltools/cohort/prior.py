@@ -10,9 +10,22 @@ import pandas as pd
 
 from ..exceptions import ExclusionWarning, ParameterError, SchemaError
 from ..validation import check_columns, check_frame, check_option, examples
-from .events import DUPLICATES, check_values, duplicates_found, naive_local, prepare_frame
+from .events import (
+    DUPLICATES,
+    check_values,
+    duplicates_found,
+    naive_local,
+    prepare_frame,
+    warn_no_match,
+)
 from .measures import Measure, check_measures, evaluate_measures, measure_kinds
-from .options import check_months, check_names, check_source, check_span
+from .options import (
+    check_months,
+    check_names,
+    check_source,
+    check_span,
+    check_table_columns,
+)
 from .panel import _run, read_events
 from .periods import Period, add_months
 from .schema import check_events, check_persons, to_days
@@ -56,9 +69,12 @@ def prior_use(persons: pd.DataFrame, events: pd.DataFrame | str | Path, *,
     check_option(unknown_persons, "unknown_persons", f, ["error", "drop"])
     check_names(f, id_col=id_col, index_col=index_col, event_date_col=event_date_col)
     check_frame(persons, "persons")
+    check_table_columns(persons, "persons", id_col)
     check_columns(persons, [id_col, index_col], "persons",
                   fix="rename your columns or pass id_col= and index_col=")
     check_source(events, engine, f)
+    if isinstance(events, pd.DataFrame):
+        check_table_columns(events, "events", id_col)
     span = check_span(span, f)
     units_in = persons[[id_col, index_col]].assign(_row=np.arange(len(persons)))
     check_persons(units_in, id_col=id_col, index_col=index_col, key_col="_row", death_col=None,
@@ -91,12 +107,14 @@ def prior_use(persons: pd.DataFrame, events: pd.DataFrame | str | Path, *,
 
 
 def _unknown_events(events, person_ids, id_col, unknown_persons) -> None:
-    """unknown_persons='error' refuses events of persons not in the persons table (the
-    DuckDB engine checks this in build_panel's code)."""
-    if unknown_persons != "error":
-        return
+    """unknown_persons='error' refuses events of persons not in the persons table, and
+    'drop' warns when no event is anyone's (the DuckDB engine runs build_panel's code)."""
     unknown = ~events[id_col].isin(person_ids).to_numpy()
-    if unknown.any():
+    if unknown_persons == "drop":
+        warn_no_match(len(events), int(unknown.sum()),
+                      list(pd.unique(events.loc[unknown, id_col])[:5]),
+                      pd.unique(person_ids), id_col)
+    elif unknown.any():
         raise SchemaError(
             f"Column '{id_col}' of the events table has {int(unknown.sum())} event(s) for "
             f"persons not in the persons table, e.g. {id_col} "
@@ -130,6 +148,7 @@ class SortedEvents:
         if not _checked:  # prior_use has already checked (and de-duplicated) the events
             check_frame(events, "events", allow_empty=True)
             check_names("SortedEvents", id_col=id_col, event_date_col=event_date_col)
+            check_table_columns(events, "events", id_col)
             events = self._check(events, measures, id_col, event_date_col, duplicates)
         self.measures = measures
         self._codes = pd.Index(pd.unique(events[id_col]))

@@ -140,9 +140,14 @@ def check_tables(persons: pd.DataFrame, events: pd.DataFrame, *, measures=None,
     """
     from .events import prepare_frame
     from .measures import STANDARD_MEASURES
+    from .options import check_table_columns
 
     measures = STANDARD_MEASURES if measures is None else measures
     check_columns(persons, [id_col], "persons")
+    check_columns(events, [id_col, event_date_col], "events",
+                  fix="rename your columns or pass id_col= and event_date_col=")
+    check_table_columns(persons, "persons", id_col)
+    check_table_columns(events, "events", id_col)
     if index_col not in (None, "index_date"):  # the default may be absent (a pool of controls)
         check_columns(persons, [index_col], "persons",
                       fix="pass the name of the index date column, or index_col=None")

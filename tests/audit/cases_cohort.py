@@ -305,6 +305,39 @@ def cli_cases() -> list[Case]:
     ]
 
 
+def data_cases() -> list[Case]:
+    """Tables and values that look right at a glance."""
+    c, ev = "cohort2", popp()[1]
+    day = np.array(["2020-01-31"], dtype="M8[D]")
+    mixed = _part().assign(person_id=lambda d: d["person_id"].astype(object).where(
+        d.index > 0, d["person_id"].astype(str)))
+    return [
+        Case(c, "literal spelled unlike the data", lambda: _panel(
+            measures={"ae": M("setting == 'AE'")}), ("ae", "AE")),
+        Case(c, "duckdb: literal spelled unlike the data", lambda: _panel(
+            engine="duckdb", measures={"ae": M("setting == 'A&E'")}), ("A&E",)),
+        Case(c, "ids of another scheme", lambda: _panel(
+            persons=_part().assign(person_id=lambda d: d["person_id"] - 100000)),
+            ("person_id",)),
+        Case(c, "prior_use ids of another scheme", lambda: _prior(
+            persons=_part().assign(person_id=lambda d: d["person_id"] - 100000)),
+            ("person_id",)),
+        Case(c, "persons ids text and numbers mixed", lambda: _panel(persons=mixed),
+             ("person_id",)),
+        Case(c, "events with a repeated column", lambda: _panel(
+            events=pd.concat([ev, ev[["setting"]]], axis=1)), ("setting",)),
+        Case(c, "window of 100,000 months", lambda: _panel(window=(-10**5, 10**5)),
+             ("window",)),
+        Case(c, "window of a million days", lambda: _panel(window=(-10**6, 1), period="day"),
+             ("window",)),
+        Case(c, "add_months by 1.5", lambda: et.cohort.add_months(day, 1.5), ("months",)),
+        Case(c, "add_months of integers", lambda: et.cohort.add_months(np.array([18000]), 1),
+             ("dates",)),
+        Case(c, "Period step zero", lambda: et.cohort.Period("month", 0), ("step",)),
+        Case(c, "Period step negative", lambda: et.cohort.Period("week", -2), ("step",)),
+    ]
+
+
 def cases() -> list[Case]:
     return [*panel_cases(), *file_cases(), *measure_cases(), *prior_cases(), *result_cases(),
-            *dataset_cases(), *cli_cases()]
+            *data_cases(), *dataset_cases(), *cli_cases()]

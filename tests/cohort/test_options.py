@@ -170,3 +170,58 @@ def test_measure_value_must_be_a_name():
         with pytest.raises(ParameterError, match=r"'value' parameter of Measure must be a column "
                                                  r"name \(a non-empty str\)"):
             et.cohort.Measure(value=value, agg="sum")
+
+
+@pytest.mark.parametrize("engine", ["pandas", "duckdb"])
+def test_measure_selecting_nothing_is_warned_alike(small_case, engine):
+    """A literal spelled differently from the data ('AE' for 'ae') selects nothing: the
+    warning names the measure and the values the column has, the same on both engines."""
+    measures = {"ae": et.cohort.Measure("setting == 'AE'"), "all": et.cohort.Measure()}
+    with pytest.warns(DataWarning, match=r"Measure 'ae' \(setting == 'AE'\) selects none of the "
+                                         r"7 events; 'setting' has \['ae', 'inpatient', "
+                                         r"'outpatient'\]"):
+        result = panel(small_case, measures=measures, engine=engine)
+    assert result.data["ae"].sum() == 0 and result.data["all"].sum() > 0
+
+
+@pytest.mark.parametrize("engine", ["pandas", "duckdb"])
+def test_no_event_of_any_person_is_warned(small_case, engine):
+    persons, events = small_case
+    other_ids = persons.assign(person_id=persons["person_id"] + 100)
+    with pytest.warns(DataWarning, match=r"None of the 7 events belongs to a person of the "
+                                         r"persons table: events have person_id \[1, 2, 3\], "
+                                         r"persons have \[101, 102, 103\]"):
+        panel(small_case, persons=other_ids, unknown_persons="drop", engine=engine)
+    with pytest.warns(DataWarning, match="None of the 7 events belongs to a person"):
+        et.cohort.prior_use(other_ids, events, measures=AE, engine=engine)
+
+
+def test_tables_with_repeated_columns_or_mixed_ids(small_case):
+    persons, events = small_case
+    with pytest.raises(SchemaError, match=r"events table has repeated column names \['setting'\]"):
+        panel(small_case, events=pd.concat([events, events[["setting"]]], axis=1))
+    mixed = persons.assign(person_id=pd.Series(["1", 2, 3], dtype=object))
+    with pytest.raises(SchemaError, match=r"Column 'person_id' of the persons table mixes value "
+                                          r"types \(str '1', int 2\)"):
+        panel(small_case, persons=mixed)
+    with pytest.raises(SchemaError, match=r"persons table mixes value types"):
+        et.cohort.prior_use(mixed, events, measures=AE)
+    with pytest.raises(SchemaError, match=r"repeated column names"):
+        et.cohort.check_tables(persons, pd.concat([events, events[["los"]]], axis=1))
+
+
+def test_add_months_and_period_arguments():
+    day = np.array(["2020-01-31"], dtype="M8[D]")
+    assert et.cohort.add_months("2020-01-31", 1) == np.datetime64("2020-02-29")
+    assert et.cohort.add_months(day, 2.0)[0] == np.datetime64("2020-03-31")  # a whole float
+    with pytest.raises(ParameterError, match=r"'months' parameter of add_months must be whole "
+                                             r"numbers.*Got \[1.5\]"):
+        et.cohort.add_months(day, 1.5)
+    with pytest.raises(ParameterError, match=r"'dates' parameter of add_months must hold dates. "
+                                             r"Got numbers"):
+        et.cohort.add_months(np.array([18000]), 1)
+    with pytest.raises(ParameterError, match=r"'dates' parameter of add_months .*31/01/2020"):
+        et.cohort.add_months("31/01/2020", 1)
+    for step in (0, -1, 1.5, True):
+        with pytest.raises(ParameterError, match=r"'step' parameter of Period must be an int"):
+            et.cohort.Period("month", step)
