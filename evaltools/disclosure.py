@@ -354,6 +354,7 @@ def suppress(table: pd.DataFrame, threshold: int = 7, *, rounding: int | None = 
         audit = audit.assign(row=table.index[audit["row"].to_numpy(int)],
                              column=table.columns[audit["column"].to_numpy(int)])
     _warn_publication(values, hidden, rounding, secondary, margins)
+    _warn_totals(table)
     out = _publish(table, values, hidden, rounding, margins)
     mask = pd.DataFrame(hidden, index=table.index, columns=table.columns)
     note = (f"Counts of 1 to {threshold}{' and zeros' if suppress_zeros else ''} suppressed "
@@ -376,6 +377,22 @@ def _warn_publication(values, hidden, rounding, secondary, margins) -> None:
         warnings.warn("suppress: secondary=False with margins=True publishes totals that can "
                       "give suppressed cells away (a row with one suppressed cell reveals it). "
                       "Fix: margins=False, or keep secondary=True.", DataWarning, stacklevel=3)
+
+
+_TOTAL_LABELS = {"total", "totals", "all", "overall"}
+
+
+def _warn_totals(table) -> None:
+    """A table that already holds its totals (e.g. pd.crosstab(..., margins=True)) is
+    audited as if they were cells, so a small cell can be recovered by subtraction."""
+    found = [str(x) for x in [*table.index, *table.columns]
+             if str(x).strip().lower() in _TOTAL_LABELS]
+    if found:
+        warnings.warn(f"suppress: the table already has total row(s) or column(s) {found}; "
+                      "they are treated as ordinary cells, so suppressed counts could be "
+                      "recovered by subtracting the others from them. Fix: pass the table "
+                      "without its totals (e.g. crosstab without margins); suppress adds "
+                      "protected totals itself.", DataWarning, stacklevel=3)
 
 
 def _publish(table, values, hidden, rounding, margins) -> pd.DataFrame:

@@ -156,6 +156,11 @@ def audit_claim(before: float, after: float, n: int, *, threshold: float | None 
     check_random_state(random_state, "audit_claim")
     model = _population(population)
     expected = expected_rtm_counts(model, threshold=threshold, top=top)
+    if threshold is not None and before < threshold:
+        warnings.warn(f"audit_claim: the claimed mean before ({before}) is below threshold="
+                      f"{threshold}, yet everyone picked for at least {threshold} events has at "
+                      "least that many. Fix: check that the threshold and the before figure "
+                      "count the same events over the same period.", DataWarning, stacklevel=2)
     ratio = expected.expected_after / expected.selected_mean
     sims = simulate_cohort_ratios(model, int(n), int(n_sim), threshold, top, random_state,
                                   progress=progress)

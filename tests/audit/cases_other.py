@@ -493,6 +493,11 @@ def second_batch():
              ("secondary", "margins")),
         Case("disclosure2", "rounding beyond every count", lambda: s(table, rounding=1000),
              ("rounding",)),
+        Case("disclosure2", "table that holds its own totals", lambda: s(pd.crosstab(
+            people()["region"], people()["female"], margins=True)), ("All", "total")),
+        Case("rtm2", "audit: before below the threshold", lambda: rtm.audit_claim(
+            before=1.2, after=0.6, n=100, threshold=2, population=POP, n_sim=200,
+            progress=False), ("before", "threshold")),
         Case("disclosure2", "nullable counts with NA", lambda: s(table.astype("Int64").assign(
             a=pd.array([12, None, 40], dtype="Int64"))), ("missing", "a")),
     ]

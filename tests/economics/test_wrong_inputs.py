@@ -170,3 +170,10 @@ def test_outcome_payments_periods_are_bounded():
     with pytest.raises(ParameterError, match=r"'outcomes' parameter of outcome_payments has "
                                              r"100,000 periods \(plus lag 5\)"):
         et.economics.outcome_payments(np.zeros(100_000), 1.0, **PAY, lag=5)
+
+
+def test_suppress_warns_about_totals_already_in_the_table():
+    t = pd.DataFrame({"a": [12, 3], "b": [25, 30]}, index=["x", "y"])
+    with_totals = pd.concat([t, t.sum().to_frame("All").T])
+    with pytest.warns(DataWarning, match=r"already has total row\(s\) or column\(s\) \['All'\]"):
+        et.disclosure.suppress(with_totals)

@@ -118,3 +118,9 @@ def test_columns_must_differ_and_series_must_align(panel):
     same = et.rtm.decompose_change(before, before - 1, [2.0, 3], [1.0, 1], n_boot=5,
                                    progress=False)
     assert same.table.loc["naive change (treated)", "estimate"] == -1
+
+
+def test_audit_claim_warns_when_before_is_below_the_threshold():
+    with pytest.warns(DataWarning, match=r"claimed mean before \(1.2\) is below threshold=2"):
+        et.rtm.audit_claim(before=1.2, after=0.6, n=100, threshold=2, population=MODEL,
+                           n_sim=200, random_state=1, progress=False)
