@@ -17,21 +17,25 @@ all are options.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 from scipy.optimize import linprog
 
+from ._disclosure_checks import (
+    check_counts,
+    check_grid,
+    check_work,
+    warn_publication,
+    warn_totals,
+)
 from ._shared import TableResult
-from .exceptions import DataWarning, EvaltoolsInputError, ParameterError, SchemaError
+from .exceptions import EvaltoolsInputError, ParameterError, SchemaError
 from .validation import (
     check_bool,
     check_columns,
     check_number,
-    check_unique_index,
-    examples,
     no_estimates,
 )
 
@@ -63,40 +67,6 @@ class SuppressedTable(TableResult):
         no_estimates(self)
 
 
-def _check_counts(table, what: str = "table") -> np.ndarray:
-    if not isinstance(table, pd.DataFrame):
-        raise SchemaError(f"suppress needs a pandas DataFrame of counts (the {what}). Got "
-                          f"{type(table).__name__} instead.")
-    if table.empty:
-        raise SchemaError(f"The {what} is empty: there is nothing to publish.")
-    check_unique_index(table, what)
-    if not table.columns.is_unique:
-        dup = pd.unique(table.columns[table.columns.duplicated()])
-        raise SchemaError(f"The {what} repeats column label(s) {examples(dup)}: published "
-                          "cells could not be told apart. Fix: rename the columns so each "
-                          "label is used once.")
-    text = [c for c in table.columns if not pd.api.types.is_numeric_dtype(table[c])
-            or pd.api.types.is_bool_dtype(table[c])]
-    if text:
-        raise SchemaError(f"suppress needs numeric counts; column(s) {examples(text)} of the "
-                          f"{what} are not numeric (dtype {table[text[0]].dtype}). Fix: convert "
-                          "them to whole numbers, or move labels into the index.")
-    values = table.to_numpy(dtype=float)
-    problems = {"missing (NaN)": np.isnan(values), "infinite": np.isinf(values),
-                "negative": values < 0,
-                "not whole numbers": np.isfinite(values) & (values != np.round(values))}
-    for label, bad in problems.items():
-        if bad.any():
-            rows, cols = np.nonzero(bad)
-            where = [(table.index[r], table.columns[c]) for r, c in zip(rows[:5], cols[:5],
-                                                                        strict=True)]
-            raise SchemaError(
-                f"suppress needs non-negative whole-number counts; {int(bad.sum())} cell(s) "
-                f"are {label}, e.g. at (row, column) {where}. Fix: pass counts, not rates "
-                "or means, with no missing or infinite values.")
-    return values.astype(np.int64)
-
-
 def _constraints(shape: tuple[int, int]) -> list[tuple[int, np.ndarray]]:
     """Lines whose totals an attacker is assumed to know exactly: each row (when it has
     more than one cell), each column (likewise) and the grand total. In a one-row table the
@@ -121,7 +91,7 @@ def feasible_intervals(values: np.ndarray, hidden: np.ndarray, *, lower: int = 0
     >>> feasible_intervals(v, v < 4, lower=1)[["lower", "upper"]].to_numpy().tolist()
     [[3.0, 3.0]]
     """
-    values, hidden = _check_grid(values, hidden, lower, "feasible_intervals")
+    values, hidden = check_grid(values, hidden, lower, "feasible_intervals")
     cells = np.argwhere(hidden)
     if len(cells) == 0:
         return pd.DataFrame(columns=["row", "column", "value", "lower", "upper", "width"])
@@ -193,7 +163,7 @@ def cycle_intervals(values: np.ndarray, hidden: np.ndarray, *, lower: int = 0) -
     >>> cycle_intervals(v, np.ones((2, 2), bool), lower=1).tolist()[0]
     [1.0, 14.0]
     """
-    values, hidden = _check_grid(values, hidden, lower, "cycle_intervals")
+    values, hidden = check_grid(values, hidden, lower, "cycle_intervals")
     cells = np.argwhere(hidden)
     slack = np.where(hidden, values - lower, -np.inf).astype(float)
     out = np.empty((len(cells), 2))
@@ -266,42 +236,6 @@ def _protect(values: np.ndarray, hidden: np.ndarray, threshold: int, lower: int,
         "after review.")
 
 
-MAX_AUDITED_CELLS = 1_000
-"""Most primary-suppressed cells whose pattern is audited by linear programming (about ten
-seconds); more would take minutes to hours."""
-
-
-def _check_work(values: np.ndarray, primary: int) -> None:
-    if primary > MAX_AUDITED_CELLS:
-        raise ParameterError(
-            f"suppress would audit {primary:,} small cells of a {values.shape[0]:,} x "
-            f"{values.shape[1]:,} table by linear programming, which takes minutes to hours; "
-            f"the limit is {MAX_AUDITED_CELLS:,} suppressed cells. Fix: aggregate categories "
-            "or split the table into the parts that are published together, or pass "
-            "secondary=False for a table whose totals are never published.")
-
-
-def _check_grid(values, hidden, lower, func: str):
-    """A two-way table of counts and a boolean mask of the same shape, for the audits."""
-    try:
-        values = np.asarray(values, dtype=float)
-    except (TypeError, ValueError):
-        raise ParameterError(f"The 'values' parameter of {func} must be a 2-D array of "
-                             f"counts. Got {values!r} instead.") from None
-    if values.ndim != 2 or not np.isfinite(values).all() or (values < 0).any():
-        raise ParameterError(f"The 'values' parameter of {func} must be a 2-D array of finite "
-                             f"counts >= 0. Got shape {values.shape} with "
-                             f"{int((~np.isfinite(values)).sum())} non-finite and "
-                             f"{int((values < 0).sum())} negative value(s).")
-    hidden = np.asarray(hidden)
-    if hidden.dtype != bool or hidden.shape != values.shape:
-        raise ParameterError(f"The 'hidden' parameter of {func} must be a boolean array of the "
-                             f"shape of values {values.shape}. Got dtype {hidden.dtype}, shape "
-                             f"{hidden.shape}. Fix: e.g. hidden=values < 8.")
-    check_number(lower, "lower", func, low=0, high=np.inf, closed="left", integer=True)
-    return values, hidden
-
-
 def suppress(table: pd.DataFrame, threshold: int = 7, *, rounding: int | None = 5,
              suppress_zeros: bool = False, secondary: bool = True, margins: bool = True,
              count_col: str | None = None) -> SuppressedTable:
@@ -322,7 +256,9 @@ def suppress(table: pd.DataFrame, threshold: int = 7, *, rounding: int | None = 
         to a range of ``threshold`` or less, from the other cells and the row, column and
         grand totals. Every pattern is audited by linear programming before it is returned
         (``.audit`` gives each suppressed cell's feasible range); ``secondary=False`` skips
-        both, for tables whose totals are never published.
+        both, for tables whose totals are never published (then pass ``margins=False``).
+        More than 1,000 primary-suppressed cells are refused: their audit would take minutes
+        to hours.
     margins : bool
         Add row and column totals (of the true counts, then rounded). A one-row table gets
         no column totals and a one-column table no row totals: they would repeat the cells.
@@ -342,19 +278,19 @@ def suppress(table: pd.DataFrame, threshold: int = 7, *, rounding: int | None = 
     margins = check_bool(margins, "margins", "suppress")
     if count_col is not None:
         return _suppress_long(table, count_col, threshold, rounding, suppress_zeros)
-    values = _check_counts(table)
+    values = check_counts(table)
     hidden = (values <= threshold) & ((values > 0) | suppress_zeros)
     primary = int(hidden.sum())
     if secondary:
-        _check_work(values, primary)
+        check_work(values, primary)
     audit = pd.DataFrame(columns=["row", "column", "value", "lower", "upper", "width"])
     if secondary and hidden.any():
         hidden, audit = _protect(values, _secondary(values, hidden), threshold,
                                  0 if suppress_zeros else 1, table.index, table.columns)
         audit = audit.assign(row=table.index[audit["row"].to_numpy(int)],
                              column=table.columns[audit["column"].to_numpy(int)])
-    _warn_publication(values, hidden, rounding, secondary, margins)
-    _warn_totals(table)
+    warn_publication(values, hidden, rounding, secondary, margins)
+    warn_totals(table)
     out = _publish(table, values, hidden, rounding, margins)
     mask = pd.DataFrame(hidden, index=table.index, columns=table.columns)
     note = (f"Counts of 1 to {threshold}{' and zeros' if suppress_zeros else ''} suppressed "
@@ -365,34 +301,6 @@ def suppress(table: pd.DataFrame, threshold: int = 7, *, rounding: int | None = 
     return SuppressedTable(table=out, mask=mask, note=note, audit=audit, meta={"options": dict(
         threshold=threshold, rounding=rounding, suppress_zeros=suppress_zeros,
         secondary=secondary, margins=margins)})
-
-
-def _warn_publication(values, hidden, rounding, secondary, margins) -> None:
-    """Options that make the published table useless or unsafe are named."""
-    if rounding is not None and values.max() > 0 and (values < rounding / 2).all():
-        warnings.warn(f"suppress: rounding={rounding} rounds every count (largest "
-                      f"{int(values.max())}) to 0. Fix: round to a smaller base, e.g. 5.",
-                      DataWarning, stacklevel=3)
-    if not secondary and margins and hidden.any():
-        warnings.warn("suppress: secondary=False with margins=True publishes totals that can "
-                      "give suppressed cells away (a row with one suppressed cell reveals it). "
-                      "Fix: margins=False, or keep secondary=True.", DataWarning, stacklevel=3)
-
-
-_TOTAL_LABELS = {"total", "totals", "all", "overall"}
-
-
-def _warn_totals(table) -> None:
-    """A table that already holds its totals (e.g. pd.crosstab(..., margins=True)) is
-    audited as if they were cells, so a small cell can be recovered by subtraction."""
-    found = [str(x) for x in [*table.index, *table.columns]
-             if str(x).strip().lower() in _TOTAL_LABELS]
-    if found:
-        warnings.warn(f"suppress: the table already has total row(s) or column(s) {found}; "
-                      "they are treated as ordinary cells, so suppressed counts could be "
-                      "recovered by subtracting the others from them. Fix: pass the table "
-                      "without its totals (e.g. crosstab without margins); suppress adds "
-                      "protected totals itself.", DataWarning, stacklevel=3)
 
 
 def _publish(table, values, hidden, rounding, margins) -> pd.DataFrame:
@@ -426,7 +334,7 @@ def _suppress_long(table, count_col, threshold, rounding, suppress_zeros):
                              f"(str) or None. Got {count_col!r} instead.")
     check_columns(table, [count_col], "table", fix="pass the name of the count column as "
                                                    "count_col")
-    values = _check_counts(table[[count_col]]).ravel()
+    values = check_counts(table[[count_col]]).ravel()
     hidden = (values <= threshold) & ((values > 0) | suppress_zeros)
     published = pd.Series(_round(values, rounding), index=table.index, dtype=object)
     published[hidden] = "*"
