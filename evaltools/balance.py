@@ -86,6 +86,9 @@ def _weights(data: pd.DataFrame, weights) -> np.ndarray | None:
     """Weights from a column name, Series (aligned on the index) or array, checked."""
     if weights is None:
         return None
+    if not isinstance(weights, (str, pd.Series, np.ndarray, list, tuple)):
+        raise ParameterError("The 'weights' parameter of balance_table must be a column name, "
+                             f"a Series or an array of numbers. Got {type(weights).__name__}.")
     if isinstance(weights, str):
         check_columns(data, [weights], "data")
         check_finite(data, [weights], "data", fix="give every row a finite weight (0 to "
@@ -243,15 +246,16 @@ class BalanceTable(ResultMixin):
     def plot(self, ax=None, **kwargs):
         """Love plot: absolute standardised differences before and after, with the
         threshold line. Returns the Axes."""
-        from .matching.plots import check_ax
+        from .matching.plots import check_ax, matplotlib_kwargs
 
         check_ax(ax, "BalanceTable.plot")
         t = self.table
         if ax is None:
             _, ax = plt.subplots(figsize=(6, 0.35 * len(t) + 1.5))
         y = np.arange(len(t))
-        ax.scatter(t["smd_before"].abs(), y, label="before", marker="o", facecolors="none",
-                   edgecolors="tab:red", **kwargs)
+        with matplotlib_kwargs(kwargs, "scatter"):
+            ax.scatter(t["smd_before"].abs(), y, label="before", marker="o", facecolors="none",
+                       edgecolors="tab:red", **kwargs)
         if self.weighted:
             ax.scatter(t["smd_after"].abs(), y, label="after", marker="o", color="tab:blue",
                        **kwargs)

@@ -98,10 +98,11 @@ class EffectResult(ResultMixin):
                 "(see et.sensitivity for how strong a confounder would have to be)."]
 
 
-MAX_BOOT = 100_000  # draws; each refits the outcome (and weight) model
+MAX_BOOT = 10_000  # draws; each refits the outcome (and weight) model
 
 
 def _check_options(model, se, missing, progress, n_boot, random_state, names):
+    weights, treatment = names["weights"], names["treatment"]
     check_option(model, "model", "estimate_att", MODELS)
     if se is not None:
         check_option(se, "se", "estimate_att", SE_TYPES)
@@ -112,6 +113,11 @@ def _check_options(model, se, missing, progress, n_boot, random_state, names):
             f"The 'n_boot' parameter of estimate_att must be an int in [10, {MAX_BOOT}]. Got "
             f"{n_boot!r} instead: each draw refits the model, so this would run for days. "
             "Fix: 999 to 9999 draws are ample for a standard error.")
+    if weights is None or treatment is None:
+        raise ParameterError(f"The '{'weights' if weights is None else 'treatment'}' parameter "
+                             "of estimate_att must be a column name (str). Got None instead. "
+                             "Fix: for unweighted data add a column of ones, e.g. "
+                             "data.assign(weights=1.0).")
     check_number(n_boot, "n_boot", "estimate_att", low=10, integer=True, allow_none=True)
     check_random_state(random_state, "estimate_att")
     for name, value in names.items():

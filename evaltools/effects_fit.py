@@ -8,6 +8,7 @@ covariances from statsmodels, the stacked M-estimation sandwich of
 
 from __future__ import annotations
 
+import time
 import warnings
 
 import numpy as np
@@ -139,7 +140,10 @@ def bootstrap_se(z, d, outcome, s, model, exposure, groups, n_boot, random_state
     j = list(z.columns).index(s.treatment)
     zv, t_all, p = z.to_numpy(float), d[s.treatment].to_numpy(float), s.propensity
     draws, failed = [], 0
-    for _ in tqdm(range(n_boot), desc="bootstrap", disable=not progress):
+    start = time.perf_counter()
+    for i in tqdm(range(n_boot), desc="bootstrap", disable=not progress):
+        if i == 10:
+            _check_projected_time(time.perf_counter() - start, n_boot, len(d))
         rows = np.concatenate([members[i] for i in rng.integers(0, len(members),
                                                                  len(members))])
         try:
@@ -159,3 +163,17 @@ def bootstrap_se(z, d, outcome, s, model, exposure, groups, n_boot, random_state
         warnings.warn(f"{failed} of {n_boot} bootstrap draws could not be fitted and were "
                       "left out.", ConvergenceWarning, stacklevel=3)
     return float(np.std(draws, ddof=1))
+
+
+MAX_BOOT_SECONDS = 3600.0
+
+
+def _check_projected_time(elapsed: float, n_boot: int, n_rows: int) -> None:
+    """After ten draws, refuse a bootstrap projected to take more than an hour."""
+    projected = elapsed / 10 * n_boot
+    if projected > MAX_BOOT_SECONDS:
+        raise ParameterError(
+            f"The 'n_boot' parameter of estimate_att asks for {n_boot} draws, which would take "
+            f"about {projected / 3600:.1f} hours on {n_rows} rows ({elapsed / 10:.2f} s per "
+            "draw). Fix: fewer draws (999 is usual), or se='cluster' / 'robust' / "
+            "'m-estimation'.")

@@ -273,6 +273,10 @@ def _subclass_match(data, treatment, covariates, focal, method, cutpoints, flow,
     sub = exact_subclasses(keys, focal)
     weights = subclass_weights(sub, focal)
     in_sub = sub >= 0
+    if not (in_sub & focal).any():
+        warnings.warn(f"No treated unit was matched: no subclass of {list(keys.columns)} holds "
+                      f"both treated and controls (method='{method}'). Fix: coarsen or drop "
+                      "covariates with many distinct values.", EvaltoolsWarning, stacklevel=3)
     flow = flow + [("treated matched", int((in_sub & focal).sum())),
                    ("treated unmatched: no control with the same (coarsened) values",
                     int((~in_sub & focal).sum())),

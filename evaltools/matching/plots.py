@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import matplotlib.pyplot as plt
 import numpy as np
 
 from ..exceptions import ParameterError
 from ..validation import check_number
 
-__all__ = ["overlap_plot", "check_ax", "check_result_balance_args"]
+__all__ = ["overlap_plot", "check_ax", "check_result_balance_args", "matplotlib_kwargs"]
 
 
 def overlap_plot(result, ax=None, bins: int = 30, **kwargs):
@@ -32,8 +34,9 @@ def overlap_plot(result, ax=None, bins: int = 30, **kwargs):
         width = np.diff(edges)
         ax.bar(edges[:-1], sign * all_h, width, align="edge", color=colour, alpha=0.25,
                label=f"{'treated' if sign > 0 else 'control'}, all")
-        ax.bar(edges[:-1], sign * m_h, width, align="edge", color=colour, alpha=0.8,
-               label=f"{'treated' if sign > 0 else 'control'}, matched", **kwargs)
+        with matplotlib_kwargs(kwargs, "bar"):
+            ax.bar(edges[:-1], sign * m_h, width, align="edge", color=colour, alpha=0.8,
+                   label=f"{'treated' if sign > 0 else 'control'}, matched", **kwargs)
     ax.axhline(0, color="black", linewidth=0.8)
     ax.set_xlabel("distance measure (e.g. propensity score)")
     ax.set_ylabel("density (controls below zero)")
@@ -60,3 +63,17 @@ def check_result_balance_args(kwargs: dict, owner: str) -> None:
             f"fixed by the {owner} (its weights and estimand). Fix: call "
             "et.balance_table(result.data, result.treatment, covariates, "
             "weights=result.weights, estimand=...) to choose them.")
+
+
+@contextmanager
+def matplotlib_kwargs(kwargs: dict, artist: str):
+    """Extra keyword arguments go to matplotlib; one it does not know is named, not raised
+    as matplotlib's own AttributeError."""
+    try:
+        yield
+    except (AttributeError, TypeError) as err:
+        if not kwargs:
+            raise
+        raise ParameterError(f"plot passes {sorted(kwargs)} to matplotlib's {artist}, which "
+                             f"refused them: {err}. Fix: use matplotlib's property names "
+                             "(e.g. edgecolor=, linewidth=) for ones the plot does not set itself.") from None

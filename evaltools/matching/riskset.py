@@ -23,7 +23,13 @@ from tqdm.auto import tqdm
 
 from .._shared import run_meta
 from ..cohort import STANDARD_MEASURES, Measure, SortedEvents
-from ..exceptions import EvaltoolsWarning, ExclusionWarning, ParameterError, SchemaError
+from ..exceptions import (
+    DataWarning,
+    EvaltoolsWarning,
+    ExclusionWarning,
+    ParameterError,
+    SchemaError,
+)
 from ..validation import (
     check_bool,
     check_columns,
@@ -124,6 +130,7 @@ def match_risk_set(persons: pd.DataFrame, events: pd.DataFrame, *, covariates: l
                           f"'{index_col}'. Fix: give every participant an enrolment date.")
     ends = _observation_ends(persons, id_col, death_col, end_col)
     sorted_events = SortedEvents(events, measures, id_col=id_col, event_date_col=event_date_col)
+    _warn_after_events(persons, index, treated, events[event_date_col], index_col, id_col)
     period = index.astype("M8[M]")
     rng = np.random.default_rng(random_state)
     used = np.zeros(len(persons), bool)
@@ -234,6 +241,21 @@ def _days(persons, column):
     if getattr(raw.dt, "tz", None) is not None:
         raw = raw.dt.tz_localize(None)  # the wall-clock date where it happened
     return raw.to_numpy().astype("M8[D]")
+
+
+def _warn_after_events(persons, index, treated, event_dates, index_col, id_col):
+    """Participants enrolled after the last event recorded: their prior use (and their
+    controls') is counted over months the events table does not cover."""
+    if not len(event_dates):
+        return
+    last = pd.to_datetime(event_dates).max().to_datetime64().astype("M8[D]")
+    late = treated & (index > last)
+    if late.any():
+        warnings.warn(f"{int(late.sum())} participant(s) have a '{index_col}' after the last "
+                      f"event in the events table ({last}), e.g. {id_col} "
+                      f"{examples(persons.loc[late, id_col])}: their prior use counts months "
+                      "with no records, so it is zero. Fix: check the dates, or the events "
+                      "extract's end.", DataWarning, stacklevel=3)
 
 
 def _warn_empty_months(empty, n_months):

@@ -140,6 +140,10 @@ def match_cases() -> list[Case]:
             people().assign(age=np.nan), missing="drop", **BASE), ("age",)),
         Case(a, "data has a weights column", lambda: et.match(
             people().assign(weights=2.0), **BASE), ("weights",)),
+        Case(a, "exact on a unique id column", _m(covariates=["pid"], method="exact"),
+             ("pid",)),
+        Case(a, "plot keyword matplotlib refuses", lambda: matched().plot(
+            "overlap", colour="red"), ("colour",)),
         Case(a, "order smallest with mahalanobis", _m(order="smallest", distance="mahalanobis"),
              ("order",)),
     ]
@@ -165,6 +169,9 @@ def balance_cases() -> list[Case]:
              ("ax",)),
         Case(a, "tidy of a balance table", lambda: et.balance_table(people(), **BASE).tidy(),
              ("tidy",)),
+        Case(a, "weights a dict", _bt(weights={"a": 1}), ("weights",)),
+        Case(a, "plot keyword matplotlib refuses", lambda: et.balance_table(
+            people(), **BASE).plot(colour="red"), ("colour",)),
         Case(a, "thresholds smd inf", _bt(thresholds={"smd": np.inf}), ("smd",)),
         Case(a, "thresholds var_ratio inf", _bt(thresholds={"var_ratio": np.inf}),
              ("var_ratio",)),
@@ -240,6 +247,9 @@ def effects_cases() -> list[Case]:
         Case(a, "conf_int level as text", lambda: et.estimate_att(matched(), "y").conf_int(
             "95%"), ("level",)),
         Case(a, "n_boot 2 million", _att(se="bootstrap", n_boot=2_000_000), ("n_boot",)),
+        Case(a, "weights None for a DataFrame", lambda: et.estimate_att(
+            people(), "y", weights=None), ("weights",)),
+        Case(a, "n_boot 99999", _att(se="bootstrap", n_boot=99_999), ("n_boot",)),
         Case(a, "constant outcome", _att(data=lambda: _md().assign(y=1.0)), ("y",)),
         Case(a, "missing='drop' leaves no row", _att(data=lambda: _md().assign(y=np.nan),
                                                      missing="drop"), ("y",)),
@@ -281,6 +291,8 @@ def riskset_cases() -> list[Case]:
              ("prior_measures", "ae")),
         Case(a, "caliper with mahalanobis", _rs(distance="mahalanobis", caliper=0.5),
              ("caliper",)),
+        Case(a, "index dates after the events", _rs(persons=_persons(
+            index_date=pd.Timestamp("2040-01-01"))), ("index_date",)),
         Case(a, "covariates include the treatment", _rs(covariates=["age", "treated"]),
              ("treated",)),
         Case(a, "missing person id", _rs(persons=_set(

@@ -44,7 +44,7 @@ def matched(df):
     (dict(cluster=3), r"'cluster' parameter of estimate_att must be a column name \(str\) or "
                       r"None. Got 3"),
     (dict(se="bootstrap", n_boot=2_000_000), r"'n_boot' parameter of estimate_att must be an "
-                                             r"int in \[10, 100000\]. Got 2000000"),
+                                             r"int in \[10, 10000\]. Got 2000000"),
 ])
 def test_wrong_names_and_sizes_are_refused(matched, kwargs, message):
     kwargs = {"outcome": "y", **kwargs}
@@ -146,3 +146,19 @@ def test_bool_exposure_and_formula_outcome(matched):
     with pytest.raises(ParameterError, match=r"'covariates' parameter of estimate_att includes "
                                              r"the outcome 'y'"):
         et.estimate_att(matched, "y", model="regression", covariates="~ x + y")
+
+
+def test_weights_name_is_required(df):
+    with pytest.raises(ParameterError, match=r"'weights' parameter of estimate_att must be a "
+                                             r"column name \(str\). Got None.*assign\(weights"):
+        et.estimate_att(df, "y", weights=None)
+
+
+def test_a_bootstrap_projected_beyond_an_hour_is_stopped(matched, monkeypatch):
+    import evaltools.effects_fit as fit
+
+    monkeypatch.setattr(fit, "MAX_BOOT_SECONDS", 1e-9)
+    with pytest.raises(ParameterError, match=r"'n_boot' parameter of estimate_att asks for 500 "
+                                             r"draws, which would take about .* hours on \d+ "
+                                             r"rows"):
+        et.estimate_att(matched, "y", se="bootstrap", n_boot=500, progress=False)

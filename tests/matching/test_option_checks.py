@@ -316,3 +316,36 @@ def test_risk_set_roles_and_ids(popp):
     with pytest.raises(et.exceptions.SchemaError, match=r"Column 'person_id' of the persons "
                                                         r"table has 1 missing value"):
         et.matching.match_risk_set(ids, events, covariates=["age"], **kw)
+
+
+def test_exact_matching_that_matches_nobody(df):
+    with pytest.warns(EvaltoolsWarning, match=r"No treated unit was matched: no subclass of "
+                                              r"\['id'\] holds both"):
+        m = et.match(df, "treated", ["id"], method="exact")
+    assert (m.weights == 0).all()
+
+
+def test_plot_keywords_matplotlib_refuses_are_named(m):
+    with pytest.raises(ParameterError, match=r"plot passes \['colour'\] to matplotlib's bar"):
+        m.plot("overlap", colour="red")
+    with pytest.raises(ParameterError, match=r"plot passes \['colour'\] to matplotlib's "
+                                             r"scatter"):
+        m.balance().plot(colour="red")
+    assert m.plot("overlap", edgecolor="black") is not None
+
+
+def test_balance_weights_of_the_wrong_type(df):
+    with pytest.raises(ParameterError, match=r"'weights' parameter of balance_table must be a "
+                                             r"column name, a Series or an array of numbers. Got "
+                                             r"dict"):
+        et.balance_table(df, "treated", ["x"], weights={"a": 1})
+
+
+def test_risk_set_index_dates_after_the_events(popp):
+    persons, events = popp
+    late = persons.assign(index_date=persons["index_date"].where(persons["treated"] == 0,
+                                                                 pd.Timestamp("2040-01-01")))
+    with pytest.warns(DataWarning, match=r"\d+ participant\(s\) have a 'index_date' after the "
+                                         r"last event"):
+        et.matching.match_risk_set(late, events, covariates=["age"], progress=False,
+                                   random_state=0)
