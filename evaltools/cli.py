@@ -11,6 +11,7 @@ import argparse
 import ast
 import difflib
 import math
+import os
 import sys
 from pathlib import Path
 
@@ -195,6 +196,16 @@ def _check_run(source: Path, output, parameters, timeout, progress) -> dict:
         raise ParameterError(f"The 'output' parameter of run_notebook must be the path of an "
                              f".html report. Got {output!r} instead. Fix: e.g. "
                              "'reports/popp.html' (the executed notebook is kept beside it).")
+    folder = Path(output).resolve().parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise ParameterError(f"The 'output' parameter of run_notebook names a folder that "
+                             f"cannot be created ({folder}): {err.strerror}. Fix: choose a "
+                             "writable folder.") from None
+    if not os.access(folder, os.W_OK):
+        raise ParameterError(f"The 'output' parameter of run_notebook names a folder that is "
+                             f"not writable ({folder}). Fix: choose a writable folder.")
     if parameters is not None and not isinstance(parameters, dict):
         raise ParameterError(f"The 'parameters' parameter of run_notebook must be a dict of "
                              f"{{name: value}} or None. Got {parameters!r} instead. Fix: e.g. "

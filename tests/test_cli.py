@@ -155,3 +155,9 @@ def test_run_notebook_checks_everything_before_running(tmp_path, kwargs, message
     with pytest.raises(ParameterError, match=message):
         run_notebook(RTM, **args)
     assert not list(tmp_path.glob("*.ipynb"))  # nothing ran
+
+
+def test_run_notebook_output_folder_must_be_writable():
+    with pytest.raises(ParameterError, match=r"'output' parameter of run_notebook names a folder "
+                                             r"that cannot be created \(/proc/nope\)"):
+        run_notebook(RTM, "/proc/nope/r.html")

@@ -10,8 +10,10 @@ import pandas as pd
 
 from ..exceptions import ExclusionWarning, ParameterError, SchemaError
 from ..validation import check_columns, check_frame, check_option, examples
+from .compile import pandas_kinds
 from .events import (
     DUPLICATES,
+    check_id_types,
     check_values,
     duplicates_found,
     naive_local,
@@ -152,6 +154,8 @@ class SortedEvents:
             events = self._check(events, measures, id_col, event_date_col, duplicates)
         self.measures = measures
         self._codes = pd.Index(pd.unique(events[id_col]))
+        self._id = (id_col, pandas_kinds(events, [id_col]).get(id_col, "empty"),
+                    str(events[id_col].dtype))
         code = self._codes.get_indexer(events[id_col])
         day = to_days(events, event_date_col, "events", id_col).astype(np.int64)
         keys = code * self._SHIFT + day + self._OFFSET
@@ -179,7 +183,14 @@ class SortedEvents:
     def window(self, person_ids, start, stop) -> pd.DataFrame:
         """Totals of each measure over days [start, stop) (dates, broadcastable)."""
         ids = np.asarray(person_ids)
-        code = self._codes.get_indexer(ids.ravel())
+        if ids.ndim != 1:
+            raise ParameterError(f"The 'person_ids' parameter of SortedEvents must be a 1-d "
+                                 f"sequence of ids. Got {type(person_ids).__name__} "
+                                 f"{person_ids!r:.80} instead.")
+        id_col, kind, dtype = self._id
+        if kind != "empty" and len(ids):
+            check_id_types(pd.Series(ids, name=id_col), kind, dtype, id_col)
+        code = self._codes.get_indexer(ids)
         start, stop = (_as_days(d, name, len(code))
                        for d, name in ((start, "start"), (stop, "stop")))
         reversed_ = stop < start

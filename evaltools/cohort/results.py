@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,8 +12,8 @@ import pandas as pd
 import seaborn as sns
 
 from .._shared import ResultMixin
-from ..exceptions import ParameterError
-from ..validation import check_ax, no_estimates, plot_options
+from ..exceptions import DataWarning, ParameterError
+from ..validation import check_ax, examples, no_estimates, plot_options
 from .measures import Measure
 
 __all__ = ["PanelResult"]
@@ -90,6 +91,12 @@ class PanelResult(ResultMixin):
                                  f"{list(self.measures)}. Got {measure!r} instead.")
         self._check_by(by, "rates")
         keys = ["rel_period"] + ([by] if by else [])
+        if by and self.data[by].isna().any():
+            missing = self.data.loc[self.data[by].isna(), self.id_col]
+            warnings.warn(f"Column '{by}' is missing for {missing.nunique()} unit(s) of the "
+                          f"panel, e.g. {self.id_col} {examples(pd.unique(missing)[:5])}; their "
+                          "rows are left out of the rates. Fix: fill the column before "
+                          "build_panel(carry=...).", DataWarning, stacklevel=3)
         g = self.data.groupby(keys, observed=True)[[measure, "exposure"]].sum().reset_index()
         g["rate"] = g[measure] / g["exposure"].replace(0, np.nan)
         return g

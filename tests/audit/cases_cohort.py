@@ -206,6 +206,13 @@ def prior_cases() -> list[Case]:
             ("index_dates", "person_ids")),
         Case(c, "SortedEvents.window reversed", lambda: _sorted().window(
             ids, np.datetime64("2007-01-01"), np.datetime64("2006-01-01")), ("start", "stop")),
+        Case(c, "SortedEvents.prior person_ids None", lambda: _sorted().prior(None, day),
+             ("person_ids",)),
+        Case(c, "SortedEvents.prior text ids for number ids", lambda: _sorted().prior(
+            ids.astype(str), day), ("person_id", "dtype")),
+        Case(c, "rates by a column with missing values", lambda: _panel(
+            persons=_part().assign(treated=lambda d: d["treated"].astype(float).where(
+                d.index > 2)), carry=["treated"]).rates("ae", by="treated"), ("treated",)),
         Case(c, "SortedEvents.prior integer dates", lambda: _sorted().prior(ids, 13000),
              ("index_dates",)),
         Case(c, "check_tables measures a string", lambda: et.cohort.check_tables(
@@ -300,6 +307,8 @@ def cli_cases() -> list[Case]:
             rtm, out, timeout=-1), ("timeout",)),
         Case(c, "run_notebook progress text", lambda: cli.run_notebook(
             rtm, out, progress="no"), ("progress",)),
+        Case(c, "run_notebook output folder not writable", lambda: cli.run_notebook(
+            rtm, "/proc/evaltools_nope/r.html"), ("output",)),
         Case(c, "run_notebook output is a notebook", lambda: cli.run_notebook(
             rtm, str(Path(tempfile.gettempdir()) / "evaltools_audit.ipynb")), ("output",)),
     ]

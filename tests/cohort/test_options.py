@@ -225,3 +225,24 @@ def test_add_months_and_period_arguments():
     for step in (0, -1, 1.5, True):
         with pytest.raises(ParameterError, match=r"'step' parameter of Period must be an int"):
             et.cohort.Period("month", step)
+
+
+def test_sorted_events_person_ids(small_case):
+    _, events = small_case
+    index = et.cohort.SortedEvents(events, AE)
+    with pytest.raises(ParameterError, match=r"'person_ids' parameter of SortedEvents must be a "
+                                             r"1-d sequence"):
+        index.prior(None, "2020-03-01")
+    with pytest.raises(SchemaError, match=r"'person_id' has dtype .* in the persons table but "
+                                          r"int64 in the events table"):
+        index.prior(np.array(["1", "2"]), "2020-03-01")
+
+
+def test_rates_by_a_column_with_missing_values_warns(small_case):
+    persons, _ = small_case
+    result = panel(small_case, persons=persons.assign(treated=[1.0, np.nan, 0.0]),
+                   carry=["treated"])
+    with pytest.warns(DataWarning, match=r"Column 'treated' is missing for 1 unit\(s\) of the "
+                                         r"panel, e.g. person_id \[2\]; their rows are left out"):
+        rates = result.rates("ae", by="treated")
+    assert set(rates["treated"]) == {0.0, 1.0}
