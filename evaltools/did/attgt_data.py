@@ -16,7 +16,7 @@ import pandas as pd
 from .._shared import covariate_matrix
 from ..exceptions import ExclusionWarning, ParameterError, SchemaError
 from ..validation import check_columns, check_finite, check_no_missing, drop_redundant, examples
-from .options import check_covariates_arg
+from .options import check_covariates_arg, check_outcome_varies
 
 __all__ = ["Panel", "prepare_panel"]
 
@@ -205,6 +205,7 @@ def prepare_panel(data, *, outcome, unit, time, cohort, covariates, cluster, ant
                           "one row per unit and period.")
     _check_types(data, outcome, unit, time, cohort, cluster)
     _check_layout(data, unit, time, cohort)
+    check_outcome_varies(data, outcome, "att_gt")
     periods = np.sort(data[time].unique()).astype(float)
     if len(periods) < 2:
         raise SchemaError(f"'{time}' has {len(periods)} period(s); att_gt needs at least two.")

@@ -21,7 +21,13 @@ from .checks import (
     check_twfe_identified,
     check_unit_time,
 )
-from .options import check_ax, check_role_columns, check_roles, plot_kwargs
+from .options import (
+    check_ax,
+    check_outcome_varies,
+    check_role_columns,
+    check_roles,
+    plot_kwargs,
+)
 from .regression import fit_panel
 
 __all__ = ["bacon_decomposition", "BaconResult"]
@@ -76,6 +82,7 @@ def _dd(y, units_a, units_b, pre, post):
 def _check(data, outcome, unit, time, treatment, func):
     check_panel(data, func, numeric=[outcome], other=[unit, time, treatment], unit=unit)
     check_unit_time(data, unit, time, func)
+    check_outcome_varies(data, outcome, func)
     check_binary_varies(data, treatment, "treatment", func)
     check_balanced(data, unit, time, func)
     check_absorbing(data, unit, time, treatment, func)
@@ -148,6 +155,9 @@ def bacon_decomposition(data: pd.DataFrame, *, outcome: str, unit: str, time: st
     roles = {"outcome": outcome, "unit": unit, "time": time, "treatment": treatment}
     check_roles(func, roles)
     check_role_columns(data, func, roles)
+    if isinstance(data, pd.DataFrame) and treatment in data and \
+            isinstance(data[treatment].dtype, pd.CategoricalDtype):  # 0/1 stored as categories
+        data = data.assign(**{treatment: np.asarray(data[treatment]).astype(object)})
     _check(data, outcome, unit, time, treatment, func)
     wide = data.pivot(index=unit, columns=time, values=outcome).sort_index(axis=1)
     d = data.pivot(index=unit, columns=time, values=treatment).sort_index(axis=1).to_numpy()

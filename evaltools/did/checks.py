@@ -71,6 +71,7 @@ def check_unit_time(data: pd.DataFrame, unit: str, time: str, func: str) -> None
         raise SchemaError(f"The time column '{time}' of {func} must hold numbered periods "
                           f"(e.g. years 2004, 2005); it has dtype {data[time].dtype}. Fix: "
                           "number the periods in order.")
+    check_finite(data, [time], "data", id_col=unit, fix="every row needs a finite period")
     dup = data.duplicated([unit, time], keep=False)
     if dup.any():
         raise SchemaError(f"The data of {func} has {int(dup.sum())} rows that repeat a "

@@ -22,7 +22,13 @@ from .checks import (
     check_unit_time,
     note_covariates,
 )
-from .options import check_ax, check_role_columns, check_roles, plot_kwargs
+from .options import (
+    check_ax,
+    check_outcome_varies,
+    check_role_columns,
+    check_roles,
+    plot_kwargs,
+)
 from .regression import ASSUMPTION, fit_panel, read_covariates
 
 __all__ = ["event_study", "EventStudyResult"]
@@ -104,6 +110,11 @@ def _event_times(data, unit, time, cohort, func):
 
 
 def _check_reference(rel, data, unit, cohort, ref_period, window, func):
+    if not (rel >= 0).any():
+        raise SchemaError(f"No treated unit in {func} is observed after its treatment starts "
+                          f"(no event time >= 0; '{cohort}' is after every observed period). "
+                          "Fix: extend the panel past the cohorts, or check that cohort and "
+                          "time are on the same scale.")
     seen = np.unique(rel.dropna()).astype(int)
     if ref_period not in seen:
         raise ParameterError(f"The 'ref_period' parameter of {func} must be an observed event "
@@ -155,7 +166,12 @@ def _pretrend(fit, leads):
         return np.nan, np.nan
     b = fit.params[leads].to_numpy()
     v = fit.cov.loc[leads, leads].to_numpy()
-    stat = float(b @ np.linalg.lstsq(v, b, rcond=None)[0])
+    try:
+        stat = float(b @ np.linalg.lstsq(v, b, rcond=None)[0])
+    except np.linalg.LinAlgError:
+        raise SchemaError("The joint test of the leads of event_study cannot be computed: "
+                          "their covariance is not finite. Fix: check the outcome for "
+                          "implausibly large values.") from None
     return stat, float(stats.chi2.sf(stat, len(leads)))
 
 
@@ -194,6 +210,7 @@ def event_study(data: pd.DataFrame, *, outcome: str, unit: str, time: str, cohor
     check_panel(data, func, numeric=[outcome], other=[unit, time, cluster], unit=unit,
                 nullable=(cohort,))
     check_unit_time(data, unit, time, func)
+    check_outcome_varies(data, outcome, func)
     check_cluster(data, cluster, unit, func)
     rel = _event_times(data, unit, time, cohort, func)
     _check_reference(rel, data, unit, cohort, int(ref_period), window, func)

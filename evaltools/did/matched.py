@@ -18,7 +18,12 @@ from ..validation import (
     examples,
 )
 from .checks import check_panel, check_unit_time
-from .options import IgnoredOptionWarning, check_role_columns, check_roles
+from .options import (
+    IgnoredOptionWarning,
+    check_outcome_varies,
+    check_role_columns,
+    check_roles,
+)
 from .regression import DiDResult
 
 __all__ = ["matched_did"]
@@ -58,6 +63,7 @@ def _check(panel, matched, outcome, pre, post, exposure, unit, time, weights, su
     check_panel(panel, func, numeric=[outcome, exposure if rates else None],
                 other=[unit, time], unit=unit)
     check_unit_time(panel, unit, time, func)
+    check_outcome_varies(panel, outcome, func, "panel", rates=rates)
     check_panel(matched, func, numeric=[], other=[unit, treatment, weights, subclass])
     _check_id_types(panel[unit], matched[unit], unit)
     dup = matched[unit].duplicated(keep=False)

@@ -19,7 +19,8 @@ from ..exceptions import EvaltoolsWarning, ParameterError, SchemaError
 from ..validation import check_bool, check_number, check_option, check_random_state, examples
 
 __all__ = ["IgnoredOptionWarning", "MAX_BOOT", "check_ax", "check_aggregate_options",
-           "check_attgt_options", "check_boot_size", "check_cell_size", "check_covariates_arg", "check_role_columns", "check_roles", "plot_kwargs"]
+           "check_attgt_options", "check_boot_size", "check_cell_size", "check_covariates_arg", "check_outcome_varies",
+           "check_role_columns", "check_roles", "plot_kwargs"]
 
 MAX_BOOT = 1_000_000  # R's did default is 999; a million draws already pins a 0.1% quantile
 _MAX_DRAW_BYTES = 2 * 1024**3  # the draws of every cell are kept for the uniform bands
@@ -79,6 +80,23 @@ def check_covariates_arg(covariates, func: str) -> None:
         raise ParameterError(f"The 'covariates' parameter of {func} must be a list of column "
                              f"names or a formula with '~'. Got {covariates!r} instead. Fix: "
                              f"covariates=[{covariates!r}] or covariates='~ {covariates}'.")
+
+
+def check_outcome_varies(data, outcome: str, func: str, table: str = "data",
+                         rates: bool = False) -> None:
+    """An outcome that is the same in every row has nothing to compare (every estimate 0 with
+    a zero standard error). With ``rates`` (counts per person-time) only a count that is zero
+    everywhere is refused: equal counts over unequal person-time are unequal rates.
+
+    >>> check_outcome_varies(pd.DataFrame({"y": [1.0, 2.0]}), "y", "twfe")
+    """
+    values = data[outcome].to_numpy(dtype="float64", na_value=np.nan)
+    if len(values) > 1 and np.nanmin(values) == np.nanmax(values) and not (
+            rates and values[0] != 0):
+        raise SchemaError(f"The outcome column '{outcome}' of the {table} table of {func} is "
+                          f"{values[0]:g} in all {len(values)} rows: there is no change to "
+                          "compare. Fix: check that it is the outcome column (and, for counts, "
+                          "that the events were linked to the units).")
 
 
 def check_role_columns(data, func: str, roles: dict, table: str = "data") -> None:

@@ -25,7 +25,12 @@ from .checks import (
     check_unit_time,
     note_covariates,
 )
-from .options import check_covariates_arg, check_role_columns, check_roles
+from .options import (
+    check_covariates_arg,
+    check_outcome_varies,
+    check_role_columns,
+    check_roles,
+)
 
 __all__ = ["did_2x2", "twfe", "DiDResult", "fit_panel", "read_covariates"]
 
@@ -149,6 +154,7 @@ def _check_2x2(data, outcome, treatment, post, unit, cluster, family, exposure):
     if exposure is not None and family == "gaussian":
         warnings.warn("did_2x2 ignores 'exposure' with family='gaussian'; it is the offset of "
                       "family='poisson'.", EvaltoolsWarning, stacklevel=3)
+    check_outcome_varies(data, outcome, func, rates=family == "poisson" and exposure is not None)
     check_cluster(data, cluster, unit, func)
     _check_duplicates(data, unit, func)
     if unit is not None:
@@ -159,6 +165,19 @@ def _check_2x2(data, outcome, treatment, post, unit, cluster, family, exposure):
                 f"{unit} {examples(varying.index[varying])}. It must mark the treated group "
                 f"(1 in every period of a treated unit); '{post}' marks the periods. Fix: pass "
                 "the group indicator, or use twfe for a treated-period indicator.")
+
+
+def _fit_poisson(y, design, offset, cov, outcome, exposure, func):
+    """statsmodels' Poisson GLM; values too large to fit are refused with the columns."""
+    try:
+        with np.errstate(over="ignore", invalid="ignore"):
+            fit = sm.GLM(y, design, family=sm.families.Poisson(), offset=offset).fit(**cov)
+    except (ValueError, np.linalg.LinAlgError) as err:
+        raise SchemaError(f"The Poisson model of {func} could not be fitted ({err}). Fix: check "
+                          f"the outcome '{outcome}' (counts) and the exposure "
+                          f"'{exposure}' (person-time) for implausibly large values "
+                          f"(largest: {np.max(y):g} events).") from None
+    return fit
 
 
 def did_2x2(data: pd.DataFrame, *, outcome: str, treatment: str, post: str,
@@ -200,7 +219,7 @@ def did_2x2(data: pd.DataFrame, *, outcome: str, treatment: str, post: str,
         _check_counts(data, outcome, treatment, post, func)
         check_exposure(data, exposure, unit, func)
         offset = np.log(data[exposure].to_numpy(float)) if exposure else None
-        fit = sm.GLM(y, design, family=sm.families.Poisson(), offset=offset).fit(**cov)
+        fit = _fit_poisson(y, design, offset, cov, outcome, exposure, func)
         b, se = float(fit.params[term]), float(fit.bse[term])
         return DiDResult(float(np.exp(b)), float(np.exp(b) * se), len(data),
                          "ratio of rate ratios", term=term, log_se=se, model=fit, notes=notes,
@@ -220,7 +239,6 @@ def fit_panel(y: pd.Series, x: pd.DataFrame, clusters: pd.Series | None, func: s
     ``ssc(adj = TRUE, fixef.K = "none", cluster.adj = TRUE)``; equal to R's
     ``sandwich::vcovCL(type = "HC0", cadjust = TRUE)`` times (n-1)/(n-k).
     """
-    model = PanelOLS(y, x, entity_effects=True, time_effects=True)
     options = dict(cov_type="clustered", debiased=True, auto_df=False, count_effects=False,
                    group_debias=True)
     if clusters is None:
@@ -229,7 +247,7 @@ def fit_panel(y: pd.Series, x: pd.DataFrame, clusters: pd.Series | None, func: s
         options["clusters"] = pd.DataFrame({"cluster": pd.factorize(clusters)[0]},
                                            index=y.index)
     try:
-        return model.fit(**options)
+        return PanelOLS(y, x, entity_effects=True, time_effects=True).fit(**options)
     except (AbsorbingEffectError, ValueError, np.linalg.LinAlgError):
         raise SchemaError(f"The regression of {func} is not identified: the unit and period "
                           "effects absorb a regressor or the regressors are collinear. "
@@ -264,6 +282,7 @@ def twfe(data: pd.DataFrame, *, outcome: str, unit: str, time: str, treatment: s
                                     "treatment": treatment, "cluster": cluster})
     check_panel(data, func, numeric=[outcome], other=[unit, time, treatment, cluster], unit=unit)
     check_unit_time(data, unit, time, func)
+    check_outcome_varies(data, outcome, func)
     check_binary_varies(data, treatment, "treatment", func)
     check_twfe_identified(data, unit, time, treatment, func)
     check_cluster(data, cluster, unit, func)

@@ -419,6 +419,43 @@ def _matched_cases():
     ]
 
 
+def _data_cases():
+    """Columns that hold no information (a constant outcome) or values no period can have."""
+    a = "did2"
+    d = panel_data
+    flat = {"y": 4.0}
+    return [
+        Case("attgt2", "outcome the same in every row", lambda: att(data=d().assign(**flat)),
+             ("y", "outcome")),
+        Case(a, "did_2x2: outcome the same in every row", lambda: two(
+            data=d().assign(**flat)), ("y", "outcome")),
+        Case(a, "twfe: outcome the same in every row", lambda: tw(data=d().assign(**flat)),
+             ("y", "outcome")),
+        Case(a, "event_study: outcome the same in every row", lambda: es(
+            data=d().assign(**flat)), ("y", "outcome")),
+        Case(a, "bacon: outcome the same in every row", lambda: bacon(
+            data=d().assign(**flat)), ("y", "outcome")),
+        Case(a, "matched_did: no events for anyone", lambda: mdid(
+            panel=_panel().assign(y=0.0)), ("y", "outcome")),
+        Case(a, "twfe: time inf", lambda: tw(data=panel_with("year", {3: np.inf})),
+             ("year",)),
+        Case(a, "event_study: time inf", lambda: es(data=panel_with("year", {3: -np.inf})),
+             ("year",)),
+        Case(a, "bacon: time inf", lambda: bacon(data=panel_with("year", {3: np.inf})),
+             ("year",)),
+        Case(a, "matched_did: time inf", lambda: mdid(panel=_panel().assign(
+            rel_period=lambda p: np.where(p.index == 3, np.inf, p["rel_period"]))),
+             ("rel_period",)),
+        Case(a, "did_2x2: poisson count too large to fit", lambda: two(
+            data=panel_with("count", {3: 1e300}), outcome="count", family="poisson",
+            exposure="pop"), ("count", "exposure")),
+        Case(a, "event_study: cohorts after every period", lambda: es(
+            data=d().assign(year=-d()["year"])), ("cohort",)),
+        Case(a, "event_study: outcome too large to test", lambda: es(
+            data=panel_with("y", {3: 1e300})), ("outcome",)),
+    ]
+
+
 def cases() -> list[Case]:
     return [*_attgt_cases(), *_aggregate_cases(), *_regression_cases(), *_event_cases(),
-            *_bacon_cases(), *_matched_cases()]
+            *_bacon_cases(), *_matched_cases(), *_data_cases()]

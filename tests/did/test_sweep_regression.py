@@ -184,3 +184,54 @@ def test_covariates_given_as_a_bare_name(panel):
     with pytest.raises(ParameterError, match="'covariates' parameter of att_gt"):
         et.did.att_gt(panel, outcome="rate_per_1000", unit="area", time="year",
                       cohort="first_year", covariates="x")
+
+
+@pytest.mark.parametrize("func,kwargs", [
+    (et.did.did_2x2, TWO), (et.did.twfe, TW), (et.did.event_study, ES),
+    (et.did.bacon_decomposition, TW),
+    (et.did.att_gt, dict(outcome="rate_per_1000", unit="area", time="year",
+                         cohort="first_year"))])
+def test_constant_outcome_is_refused(panel, func, kwargs):
+    with pytest.raises(SchemaError, match=r"outcome column 'rate_per_1000' of the data table "
+                                          rf"of {func.__name__} is 7 in all 400 rows"):
+        func(panel.assign(rate_per_1000=7.0), **kwargs)
+
+
+def test_constant_counts_over_unequal_person_time_are_rates_that_vary():
+    long, table = _matched()
+    with pytest.raises(SchemaError, match="'y' of the panel table of matched_did is 0 in all"):
+        mdid(long.assign(y=0.0), table)
+    with pytest.raises(SchemaError, match="is 2 in all 240 rows"):
+        mdid(long.assign(y=2.0), table, rates=False)
+    varying = long.assign(y=2.0, exposure=np.where(long["match_id"] % 3 == 0, 0.5, 1.0))
+    assert np.isfinite(mdid(varying, table).estimate)
+
+
+@pytest.mark.parametrize("func,kwargs", [
+    (et.did.twfe, TW), (et.did.event_study, ES), (et.did.bacon_decomposition, TW)])
+def test_infinite_period_is_refused(panel, func, kwargs):
+    bad = panel.assign(year=np.where(panel.index == 5, np.inf, panel["year"]))
+    with pytest.raises(SchemaError, match=r"Column 'year' of the data table has 0 missing and 1 "
+                                          r"infinite value\(s\), at area \[0\]"):
+        func(bad, **kwargs)
+
+
+def test_bacon_accepts_treatment_stored_as_categories(panel):
+    cats = panel.assign(treated=panel["treated"].astype("category"))
+    a = et.did.bacon_decomposition(cats, **TW)
+    b = et.did.bacon_decomposition(panel, **TW)
+    assert a.twfe_estimate == pytest.approx(b.twfe_estimate, rel=1e-12)
+
+
+def test_poisson_that_cannot_be_fitted_names_the_columns(panel):
+    huge = panel.assign(bed_days=np.where(panel.index == 3, 1e300, panel["bed_days"]),
+                        py=1.0)
+    with pytest.raises(SchemaError, match="The Poisson model of did_2x2 could not be fitted.*"
+                                          "outcome 'bed_days'.*exposure 'py'"):
+        et.did.did_2x2(huge, **{**TWO, "outcome": "bed_days"}, family="poisson", exposure="py")
+
+
+def test_cohorts_after_every_period(panel):
+    with pytest.raises(SchemaError, match="No treated unit in event_study is observed after its "
+                                          "treatment starts"):
+        et.did.event_study(panel.assign(year=-panel["year"]), **ES)
