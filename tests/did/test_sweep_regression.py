@@ -212,7 +212,7 @@ def test_constant_counts_over_unequal_person_time_are_rates_that_vary():
 def test_infinite_period_is_refused(panel, func, kwargs):
     bad = panel.assign(year=np.where(panel.index == 5, np.inf, panel["year"]))
     with pytest.raises(SchemaError, match=r"Column 'year' of the data table has 0 missing and 1 "
-                                          r"infinite value\(s\), at area \[0\]"):
+                                          r"infinite value\(s\), at area \['A001'\]"):
         func(bad, **kwargs)
 
 
