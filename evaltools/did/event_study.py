@@ -167,6 +167,8 @@ def _pretrend(fit, leads):
     b = fit.params[leads].to_numpy()
     v = fit.cov.loc[leads, leads].to_numpy()
     try:
+        if not (np.isfinite(v).all() and np.isfinite(b).all()):
+            raise np.linalg.LinAlgError  # LAPACK would print to stderr before failing
         stat = float(b @ np.linalg.lstsq(v, b, rcond=None)[0])
     except np.linalg.LinAlgError:
         raise SchemaError("The joint test of the leads of event_study cannot be computed: "

@@ -235,3 +235,11 @@ def test_cohorts_after_every_period(panel):
     with pytest.raises(SchemaError, match="No treated unit in event_study is observed after its "
                                           "treatment starts"):
         et.did.event_study(panel.assign(year=-panel["year"]), **ES)
+
+
+def test_event_study_outcome_too_large_for_the_lead_test(panel):
+    huge = panel.assign(rate_per_1000=np.where(panel.index == 3, 1e300,
+                                               panel["rate_per_1000"]))
+    with pytest.raises(SchemaError, match="joint test of the leads of event_study cannot be "
+                                          "computed"):
+        et.did.event_study(huge, **ES)
