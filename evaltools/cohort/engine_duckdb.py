@@ -14,6 +14,7 @@ the statements come from numpy and Python, not from text. Every call runs one st
 from __future__ import annotations
 
 import re
+import zoneinfo
 from pathlib import Path
 
 import duckdb
@@ -21,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import ParameterError, SchemaError
+from ..validation import examples
 from .compile import duckdb_kinds, quote, to_sql
 from .measures import Measure
 
@@ -28,6 +30,8 @@ __all__ = ["connect", "check_memory_limit", "register_frame", "open_files", "agg
            "person_counts", "date_sql", "SOURCE"]
 
 SOURCE = "events_src"
+_RAW = "events_raw"
+_ZONES = frozenset(zoneinfo.available_timezones()) | {"UTC"}
 _MEMORY = re.compile(r"[0-9]+(\.[0-9]+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)")
 
 
@@ -79,13 +83,39 @@ def open_files(con: duckdb.DuckDBPyConnection, path, *, event_date_col: str
                 relation = con.read_csv(text, dtype={event_date_col: "VARCHAR"}, **formats)
         else:
             relation = con.read_parquet(text)
-        relation.create_view(SOURCE)
+        relation.create_view(_RAW)
+        described = con.execute(f"DESCRIBE SELECT * FROM {_RAW}").fetchall()
+        zoned = [row[0] for row in described if str(row[1]).upper() == "TIMESTAMP WITH TIME ZONE"]
+        local = ", ".join(f"timezone('{_zone(con, text, c)}', {quote(c)}) AS {quote(c)}"
+                          for c in zoned)
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {SOURCE} AS SELECT * "
+                    f"{f'REPLACE ({local}) ' if local else ''}FROM {_RAW}")
         described = con.execute(f"DESCRIBE SELECT * FROM {SOURCE}").fetchall()
     except duckdb.Error as err:
         raise SchemaError(f"The events file(s) {text!r} cannot be read: "
                           f"{str(err).splitlines()[0]} Fix: check the path (globs such as "
                           "'events/*.parquet' are allowed) and the file format.") from None
     return duckdb_kinds(described), {row[0]: str(row[1]) for row in described}
+
+
+def _zone(con: duckdb.DuckDBPyConnection, path: str, column: str) -> str:
+    """The time zone a Parquet timestamp column was written in (as pandas reads it back),
+    so that DuckDB takes the same wall-clock dates as the pandas engine; UTC when the file
+    records none. Only names from the IANA database are accepted, so the name is a known
+    constant when it is written into the view's SQL."""
+    import pyarrow.parquet as pq
+
+    if path.endswith((".csv", ".csv.gz")):
+        return "UTC"  # pandas reads CSV timestamps as text: no zone to follow
+    files = [row[0] for row in con.execute("SELECT file FROM glob(?)", [path]).fetchall()]
+    zones = {getattr(pq.read_schema(f).field(column).type, "tz", None) or "UTC" for f in files}
+    if len(zones) > 1 or not zones <= _ZONES:
+        raise SchemaError(
+            f"Column '{column}' of the events file(s) {path!r} holds timezone-aware timestamps "
+            f"in {examples(sorted(zones))}, which cannot be read as one set of local dates. "
+            "Fix: write local dates (df[col].dt.tz_localize(None)) or one named time zone "
+            "such as 'Europe/London'.")
+    return zones.pop()
 
 
 def date_sql(column: str, kind: str) -> str:

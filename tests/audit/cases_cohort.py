@@ -54,9 +54,15 @@ def _files() -> dict[str, str]:
     events.assign(event_date=events["event_date"].dt.strftime("%Y%m%d").astype(int)).to_csv(
         folder / "int_dates.csv", index=False)
     (folder / "empty").mkdir()
+    (folder / "zones").mkdir()
+    aware = events.assign(event_date=events["event_date"].dt.tz_localize("Europe/London"))
+    aware.to_parquet(folder / "zones" / "london.parquet")
+    aware.assign(event_date=aware["event_date"].dt.tz_convert("America/New_York")).to_parquet(
+        folder / "zones" / "new_york.parquet")
     return {"dayfirst": str(folder / "dayfirst.csv"), "text_ids": str(folder / "text_ids.parquet"),
             "int_dates": str(folder / "int_dates.csv"), "empty": str(folder / "empty"),
-            "nothing": str(folder / "empty" / "*.parquet")}
+            "nothing": str(folder / "empty" / "*.parquet"),
+            "zones": str(folder / "zones" / "*.parquet")}
 
 
 def _file(name: str) -> str:
@@ -138,6 +144,8 @@ def file_cases() -> list[Case]:
              ("person_id",)),
         Case(c, "duckdb: CSV with integer dates", lambda: _panel(
             engine="duckdb", events=_file("int_dates")), ("event_date",)),
+        Case(c, "duckdb: parquet files in two time zones", lambda: _panel(
+            engine="duckdb", events=_file("zones")), ("event_date",)),
         Case(c, "duckdb: a folder", lambda: _panel(engine="duckdb", events=_file("empty")),
              ("events",)),
         Case(c, "duckdb: URL", lambda: _panel(

@@ -123,3 +123,32 @@ def test_prior_use_engines_identical(case, months, data):
     mine = events[(events.person_id == row.person_id) & (events.event_date >= since)
                   & (events.event_date < row.index_date)]
     assert a.iloc[-1]["prior_ae"] == (mine.setting == "ae").sum()
+
+
+def test_parquet_timezone_aware_dates_are_local_on_both_engines(tmp_path):
+    """A Parquet file of Europe/London timestamps: 00:30 BST on 1 June is 23:30 UTC on 31 May.
+    Both engines take the wall-clock date (1 June), as for a DataFrame."""
+    persons = pd.DataFrame({"person_id": [1, 2],
+                            "index_date": pd.to_datetime(["2020-06-01", "2020-06-01"])})
+    events = pd.DataFrame({
+        "person_id": [1, 2, 1],
+        "event_date": pd.to_datetime(["2020-06-01 00:30", "2020-05-31 23:30",
+                                      "2020-05-15 12:00"]).tz_localize("Europe/London"),
+        "setting": ["ae", "ae", "ae"]})
+    path = tmp_path / "events.parquet"
+    events.to_parquet(path)
+    measures = {"ae": et.cohort.Measure("setting == 'ae'"),
+                "june": et.cohort.Measure("event_date >= date '2020-06-01'")}
+    kwargs = dict(measures=measures, window=(-1, 1), span=("2020-01-01", "2020-12-31"))
+    by_hand = [1, 1, 1, 0]  # person 1: 15 May (period -1), 1 June (0); person 2: 31 May (-1)
+    for source in (events, path):
+        for engine in ("pandas", "duckdb"):
+            data = et.cohort.build_panel(persons, source, engine=engine, **kwargs).data
+            assert data["ae"].tolist() == by_hand, (engine, type(source))
+            assert data["june"].tolist() == [0, 1, 0, 0]
+    events.assign(event_date=events["event_date"].dt.tz_convert("America/New_York")).to_parquet(
+        tmp_path / "events_ny.parquet")
+    with pytest.raises(et.exceptions.SchemaError, match=r"holds timezone-aware timestamps in "
+                                                        r"\['America/New_York', 'Europe/London'\]"):
+        et.cohort.build_panel(persons, str(tmp_path / "events*.parquet"), engine="duckdb",
+                              **kwargs)
