@@ -64,6 +64,10 @@ def _expand(data: pd.DataFrame, covariates) -> tuple[pd.DataFrame, dict[str, str
     with text/categorical ones expanded to one indicator per level (as cobalt shows them)."""
     if isinstance(covariates, str):
         x = design(data, covariates, func="balance_table")
+        if x.shape[1] == 0:
+            raise ParameterError(f"The 'covariates' formula {covariates!r} of balance_table has "
+                                 "no terms to compare. Fix: name covariates, e.g. "
+                                 "'treated ~ age + C(region)'.")
         kinds = {c: "binary" if set(np.unique(x[c])) <= {0.0, 1.0} else "continuous"
                  for c in x.columns}
         return x, kinds

@@ -148,6 +148,40 @@ def _check_combinations(model, covariates, exposure):
     return covariates, exposure
 
 
+MIN_CLUSTERS = 10  # below this a cluster-robust standard error is itself unreliable
+
+
+def _check_clusters(groups, column) -> None:
+    """One matched set cannot give a clustered standard error; a handful give a poor one."""
+    if groups is None:
+        return
+    n = int(groups.max()) + 1 if len(groups) else 0
+    if n < 2:
+        raise EvaltoolsInputError(f"Cluster column '{column}' has {n} distinct value(s): a "
+                                  "clustered standard error needs many clusters. Fix: name the "
+                                  "matched-set column with cluster=, or use se='robust'.")
+    if n < MIN_CLUSTERS:
+        warnings.warn(f"Cluster column '{column}' has only {n} distinct values: clustered "
+                      f"standard errors from fewer than {MIN_CLUSTERS} clusters are unreliable "
+                      "(too narrow). Fix: se='bootstrap', or check the cluster column.",
+                      DataWarning, stacklevel=3)
+
+
+def _warn_zero_group(d, s, outcome, model) -> None:
+    """A rate ratio with no events in one group is 0 or unbounded: said, not hidden."""
+    if model not in ("poisson", "negbin"):
+        return
+    rows = d if s.observed is None else d[s.observed]
+    t = rows[s.treatment].to_numpy() == 1
+    y = rows[outcome].to_numpy(float)
+    for group, name in ((t, "treated"), (~t, "control")):
+        if group.any() and y[group].sum() == 0 and y[~group].sum() > 0:
+            warnings.warn(f"Outcome '{outcome}' is zero for every {name} row: the rate ratio is "
+                          f"{'0' if name == 'treated' else 'unbounded'} and its interval cannot "
+                          "be trusted. Fix: report the counts, or use model='difference'.",
+                          DataWarning, stacklevel=3)
+
+
 def _resolve_se(se, s, model, cluster) -> str:
     """The default: M-estimation for IPW weights, matched sets for matches, else robust."""
     usable = s.propensity is not None and model != "negbin"
@@ -232,6 +266,8 @@ def estimate_att(m_or_data, outcome: str, *, model: str = "difference",
         warn_ignored("n_boot", "estimate_att", f"the standard errors are '{se}', not bootstrap")
     d = s.data
     groups = pd.factorize(d[s.cluster])[0] if s.cluster and se != "robust" else None
+    _check_clusters(groups, s.cluster)
+    _warn_zero_group(d, s, outcome, model)
     z, dropped = design(d, s.treatment, covariates)
     fit = fit_model(z, d, outcome, s, model, exposure, groups,
                     "robust" if se in ("bootstrap", "m-estimation") else se)

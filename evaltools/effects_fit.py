@@ -18,7 +18,7 @@ from statsmodels.tools.sm_exceptions import SpecificationWarning
 from tqdm.auto import tqdm
 
 from .effects_mestimation import ipw_weights, stacked_sandwich
-from .exceptions import ConvergenceWarning, EvaltoolsInputError, ParameterError
+from .exceptions import ConvergenceWarning, DataWarning, EvaltoolsInputError, ParameterError
 from .matching.covariates import design as covariate_design
 from .validation import drop_redundant
 
@@ -37,6 +37,10 @@ def design(d: pd.DataFrame, treatment: str, covariates) -> tuple[pd.DataFrame, d
     z = d[[treatment]].astype(float)
     if covariates is not None:
         x = covariate_design(d, covariates, func="estimate_att")
+        if x.shape[1] == 0:
+            warnings.warn(f"The 'covariates' formula {covariates!r} of estimate_att has no "
+                          "terms, so the model adjusts for nothing (a difference in means or "
+                          "an unadjusted rate ratio).", DataWarning, stacklevel=3)
         z, dropped = drop_redundant(pd.concat([z, x], axis=1), what="adjustment covariate",
                                     warn=True)
     else:

@@ -106,6 +106,12 @@ def match(data: pd.DataFrame, treatment: str = TREATED, covariates: list[str] | 
     treatment = resolve_treatment(treatment, covariates, "match")
     exact, mahvars = check_names(exact, "exact", "match"), check_names(mahvars, "mahvars",
                                                                         "match")
+    if outcome is not None and (outcome == treatment or outcome in (
+            [] if isinstance(covariates, str) else covariates or [])):
+        raise ParameterError(f"The 'outcome' parameter of match names '{outcome}', which is "
+                             "the treatment or a matching covariate; a prognostic score models "
+                             "a separate outcome on the covariates. Fix: pass the outcome "
+                             "column and leave it out of covariates.")
     if treatment in exact:
         raise ParameterError(f"The 'exact' parameter of match names the treatment column "
                              f"'{treatment}': no stratum would hold both treated and controls. "

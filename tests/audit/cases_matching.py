@@ -144,6 +144,12 @@ def match_cases() -> list[Case]:
              ("pid",)),
         Case(a, "plot keyword matplotlib refuses", lambda: matched().plot(
             "overlap", colour="red"), ("colour",)),
+        Case(a, "prognostic outcome is a covariate", _m(
+            covariates=["age", "admissions"], distance="prognostic", outcome="admissions"),
+            ("outcome", "admissions")),
+        Case(a, "prognostic outcome is the treatment", _m(distance="prognostic",
+                                                          outcome="treated"),
+             ("outcome", "treated")),
         Case(a, "order smallest with mahalanobis", _m(order="smallest", distance="mahalanobis"),
              ("order",)),
     ]
@@ -170,6 +176,8 @@ def balance_cases() -> list[Case]:
         Case(a, "tidy of a balance table", lambda: et.balance_table(people(), **BASE).tidy(),
              ("tidy",)),
         Case(a, "weights a dict", _bt(weights={"a": 1}), ("weights",)),
+        Case(a, "formula without terms", lambda: et.balance_table(
+            people(), covariates="treated ~ 1"), ("covariates", "formula")),
         Case(a, "plot keyword matplotlib refuses", lambda: et.balance_table(
             people(), **BASE).plot(colour="red"), ("colour",)),
         Case(a, "thresholds smd inf", _bt(thresholds={"smd": np.inf}), ("smd",)),
@@ -250,6 +258,14 @@ def effects_cases() -> list[Case]:
         Case(a, "weights None for a DataFrame", lambda: et.estimate_att(
             people(), "y", weights=None), ("weights",)),
         Case(a, "n_boot 99999", _att(se="bootstrap", n_boot=99_999), ("n_boot",)),
+        Case(a, "formula without terms", _att(model="regression", covariates="~ 1"),
+             ("covariates",)),
+        Case(a, "one cluster", _att(data=lambda: _md().assign(subclass=1)), ("subclass",)),
+        Case(a, "two clusters", _att(data=lambda: _md().assign(
+            subclass=lambda d: d["treated"])), ("subclass",)),
+        Case(a, "no events among the treated", _att(data=lambda: _md().assign(
+            admissions=lambda d: d["admissions"] * (1 - d["treated"])), outcome="admissions",
+            model="negbin"), ("admissions",)),
         Case(a, "constant outcome", _att(data=lambda: _md().assign(y=1.0)), ("y",)),
         Case(a, "missing='drop' leaves no row", _att(data=lambda: _md().assign(y=np.nan),
                                                      missing="drop"), ("y",)),

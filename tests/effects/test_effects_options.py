@@ -162,3 +162,23 @@ def test_a_bootstrap_projected_beyond_an_hour_is_stopped(matched, monkeypatch):
                                              r"draws, which would take about .* hours on \d+ "
                                              r"rows"):
         et.estimate_att(matched, "y", se="bootstrap", n_boot=500, progress=False)
+
+
+def test_too_few_clusters(matched):
+    md = matched.matched_data
+    with pytest.raises(EvaltoolsInputError, match=r"Cluster column 'subclass' has 1 distinct "
+                                                  r"value\(s\)"):
+        et.estimate_att(md.assign(subclass=1), "y")
+    with pytest.warns(DataWarning, match=r"Cluster column 'subclass' has only 3 distinct values"):
+        et.estimate_att(md.assign(subclass=np.arange(len(md)) % 3), "y")
+
+
+def test_formula_without_terms_and_empty_groups(matched):
+    with pytest.warns(DataWarning, match=r"'covariates' formula '~ 1' of estimate_att has no "
+                                         r"terms"):
+        res = et.estimate_att(matched, "y", model="regression", covariates="~ 1")
+    assert res.estimate == pytest.approx(et.estimate_att(matched, "y").estimate, rel=1e-12)
+    md = matched.matched_data.assign(visits=lambda d: d["visits"] * (1 - d["treated"]))
+    with pytest.warns(DataWarning, match=r"Outcome 'visits' is zero for every treated row: the "
+                                         r"rate ratio is 0"):
+        et.estimate_att(md, "visits", model="poisson")

@@ -349,3 +349,18 @@ def test_risk_set_index_dates_after_the_events(popp):
                                          r"last event"):
         et.matching.match_risk_set(late, events, covariates=["age"], progress=False,
                                    random_state=0)
+
+
+def test_prognostic_outcome_must_be_its_own_column(df):
+    for kwargs in (dict(covariates=["x", "y"], outcome="y"), dict(covariates=["x"],
+                                                                  outcome="treated")):
+        with pytest.raises(ParameterError, match=r"'outcome' parameter of match names '\w+', "
+                                                 r"which is the treatment or a matching "
+                                                 r"covariate"):
+            et.match(df, "treated", distance="prognostic", **kwargs)
+
+
+def test_balance_formula_without_terms(df):
+    with pytest.raises(ParameterError, match=r"formula 'treated ~ 1' of balance_table has no "
+                                             r"terms"):
+        et.balance_table(df, covariates="treated ~ 1")
