@@ -90,7 +90,7 @@ def att_gt(data: pd.DataFrame, *, outcome: str, unit: str, time: str, cohort: st
                         base_period=base_period, boot_weights=boot_weights,
                         anticipation=anticipation, n_boot=n_boot, min_cell=min_cell,
                         bootstrap=bootstrap, allow_unbalanced_panel=allow_unbalanced_panel,
-                        cluster=cluster, random_state=random_state, est_methods=EST_METHODS,
+                        random_state=random_state, est_methods=EST_METHODS,
                         boot_kinds=BOOT_WEIGHTS)
     check_role_columns(data, "att_gt", {"outcome": outcome, "unit": unit, "time": time,
                                         "cohort": cohort, "cluster": cluster})

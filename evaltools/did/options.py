@@ -154,7 +154,7 @@ def plot_kwargs(func: str, kwargs: dict, target: str):
 
 def check_attgt_options(*, control_group, est_method, base_period, boot_weights,
                         anticipation, n_boot, min_cell, bootstrap, allow_unbalanced_panel,
-                        cluster, random_state, est_methods, boot_kinds) -> None:
+                        random_state, est_methods, boot_kinds) -> None:
     """Every option of att_gt, and a warning for bootstrap settings given without it."""
     func = "att_gt"
     check_option(control_group, "control_group", func, ["nevertreated", "notyettreated"])
@@ -167,10 +167,6 @@ def check_attgt_options(*, control_group, est_method, base_period, boot_weights,
     check_bool(bootstrap, "bootstrap", func)
     check_bool(allow_unbalanced_panel, "allow_unbalanced_panel", func)
     check_random_state(random_state, func)
-    if cluster is not None and not _is_name(cluster):
-        raise ParameterError("The 'cluster' parameter of att_gt must be one column name (R "
-                             "did's clustervars beyond the unit) or None. Got "
-                             f"{cluster!r} instead.")
     if bootstrap and n_boot < _FEW_DRAWS:
         warnings.warn(f"att_gt with n_boot={n_boot}: so few draws give unstable standard errors "
                       f"and bands (R's did uses 999). Fix: n_boot={_FEW_DRAWS} or more.",
