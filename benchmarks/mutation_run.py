@@ -37,13 +37,14 @@ WORK = ROOT / "mutants"
 # Which tests matter for which modules: the first rule whose prefix a module path starts
 # with wins. Globs are expanded against the repository; missing ones are skipped.
 TEST_RULES: list[tuple[str, list[str]]] = [
-    ("evaltools/did/attgt", ["tests/did/test_attgt*.py"]),
-    ("evaltools/did/cells", ["tests/did/test_attgt*.py"]),
-    ("evaltools/did/aggregate", ["tests/did/test_attgt*.py"]),
-    ("evaltools/did/bootstrap", ["tests/did/test_attgt*.py"]),
-    ("evaltools/did/results", ["tests/did/test_attgt*.py"]),
+    ("evaltools/did/attgt", ["tests/did/test_attgt*.py", "tests/did/test_sweep_attgt*.py"]),
+    ("evaltools/did/cells", ["tests/did/test_attgt*.py", "tests/did/test_sweep_attgt*.py"]),
+    ("evaltools/did/aggregate", ["tests/did/test_attgt*.py", "tests/did/test_sweep_attgt*.py"]),
+    ("evaltools/did/bootstrap", ["tests/did/test_attgt*.py", "tests/did/test_sweep_attgt*.py"]),
+    ("evaltools/did/results", ["tests/did/test_attgt*.py", "tests/did/test_sweep_attgt*.py"]),
     ("evaltools/did/", ["tests/did/test_regression_did*.py", "tests/did/test_organ_donations.py",
-                        "tests/did/test_mutation_regression*.py"]),
+                        "tests/did/test_mutation_regression*.py",
+                        "tests/did/test_sweep_regression*.py"]),
     ("evaltools/cohort/", ["tests/cohort/"]),
     ("evaltools/matching/", ["tests/matching/"]),
     ("evaltools/balance", ["tests/effects/", "tests/matching/", "tests/test_balance*.py"]),
