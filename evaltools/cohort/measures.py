@@ -20,7 +20,8 @@ from ..validation import check_option, examples
 from .compile import check_types, pandas_kinds, to_mask
 from .expression import Node, columns_of, parse
 
-__all__ = ["Measure", "STANDARD_MEASURES", "check_measures", "evaluate_measures"]
+__all__ = ["Measure", "STANDARD_MEASURES", "check_measures", "check_measure_dict",
+           "evaluate_measures"]
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -105,21 +106,31 @@ STANDARD_MEASURES: dict[str, Measure] = {
 """Measures for the HES-like events table of the data model (and ``popp_synthetic``)."""
 
 
-def check_measures(measures: dict[str, Measure], event_columns,
-                   reserved: set[str]) -> None:
-    """Check measure names, that every column a measure reads exists and, when
-    ``event_columns`` maps names to kinds, that its comparisons have matching types."""
+def check_measure_dict(measures, func: str) -> None:
+    """A non-empty dict of {name: Measure}.
+
+    >>> check_measure_dict(STANDARD_MEASURES, "prior_use")
+    """
     if not isinstance(measures, dict) or not measures:
         raise ParameterError(
-            "The 'measures' parameter of build_panel must be a non-empty dict of "
-            f"{{name: Measure}}. Got {measures!r} instead. Fix: e.g. "
+            f"The 'measures' parameter of {func} must be a non-empty dict of "
+            f"{{name: Measure}}. Got {measures!r:.200} instead. Fix: e.g. "
             "measures=et.cohort.STANDARD_MEASURES."
         )
     for name, measure in measures.items():
         if not isinstance(measure, Measure):
             raise ParameterError(
-                f"Measure {name!r} must be an et.cohort.Measure. Got {type(measure).__name__}."
-            )
+                f"The 'measures' parameter of {func} maps {name!r} to a "
+                f"{type(measure).__name__}, not an et.cohort.Measure. Fix: e.g. "
+                f"{{{name!r}: et.cohort.Measure(\"setting == 'ae'\")}}.")
+
+
+def check_measures(measures: dict[str, Measure], event_columns,
+                   reserved: set[str]) -> None:
+    """Check measure names, that every column a measure reads exists and, when
+    ``event_columns`` maps names to kinds, that its comparisons have matching types."""
+    check_measure_dict(measures, "build_panel")
+    for name, measure in measures.items():
         if not _NAME.match(str(name)) or name in reserved:
             raise ParameterError(
                 f"Measure name {name!r} must be an identifier and not one of "

@@ -20,7 +20,13 @@ from .events import (
     prepare_frame,
     warn_no_match,
 )
-from .measures import Measure, check_measures, evaluate_measures, measure_kinds
+from .measures import (
+    Measure,
+    check_measure_dict,
+    check_measures,
+    evaluate_measures,
+    measure_kinds,
+)
 from .options import (
     check_months,
     check_names,
@@ -65,6 +71,7 @@ def prior_use(persons: pd.DataFrame, events: pd.DataFrame | str | Path, *,
     ['prior_emergency_admissions', 'prior_elective_admissions']
     """
     f = "prior_use"
+    check_measure_dict(measures, f)
     check_months(months, f)
     check_option(engine, "engine", f, ["pandas", "duckdb"])
     check_option(duplicates, "duplicates", f, DUPLICATES)
@@ -149,6 +156,7 @@ class SortedEvents:
                  duplicates: str = "drop", _checked: bool = False):
         if not _checked:  # prior_use has already checked (and de-duplicated) the events
             check_frame(events, "events", allow_empty=True)
+            check_measure_dict(measures, "SortedEvents")
             check_names("SortedEvents", id_col=id_col, event_date_col=event_date_col)
             check_table_columns(events, "events", id_col)
             events = self._check(events, measures, id_col, event_date_col, duplicates)

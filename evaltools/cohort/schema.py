@@ -139,10 +139,11 @@ def check_tables(persons: pd.DataFrame, events: pd.DataFrame, *, measures=None,
     230
     """
     from .events import prepare_frame
-    from .measures import STANDARD_MEASURES
+    from .measures import STANDARD_MEASURES, check_measure_dict
     from .options import check_table_columns
 
     measures = STANDARD_MEASURES if measures is None else measures
+    check_measure_dict(measures, "check_tables")
     check_columns(persons, [id_col], "persons")
     check_columns(events, [id_col, event_date_col], "events",
                   fix="rename your columns or pass id_col= and event_date_col=")

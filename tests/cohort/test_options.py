@@ -246,3 +246,18 @@ def test_rates_by_a_column_with_missing_values_warns(small_case):
                                          r"panel, e.g. person_id \[2\]; their rows are left out"):
         rates = result.rates("ae", by="treated")
     assert set(rates["treated"]) == {0.0, 1.0}
+
+
+def test_measures_argument_names_the_function(small_case):
+    persons, events = small_case
+    for call, func in [(lambda m: et.cohort.prior_use(persons, events, measures=m), "prior_use"),
+                       (lambda m: et.cohort.SortedEvents(events, m), "SortedEvents"),
+                       (lambda m: et.cohort.check_tables(persons, events, measures=m),
+                        "check_tables"),
+                       (lambda m: panel(small_case, measures=m), "build_panel")]:
+        with pytest.raises(ParameterError, match=rf"'measures' parameter of {func} must be a "
+                                                 r"non-empty dict"):
+            call({})
+        with pytest.raises(ParameterError, match=rf"'measures' parameter of {func} maps 'ae' to "
+                                                 r"a str, not an et.cohort.Measure"):
+            call({"ae": "setting == 'ae'"})
