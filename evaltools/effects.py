@@ -269,6 +269,11 @@ def estimate_att(m_or_data, outcome: str, *, model: str = "difference",
     _check_clusters(groups, s.cluster)
     _warn_zero_group(d, s, outcome, model)
     z, dropped = design(d, s.treatment, covariates)
+    n_rows = int(len(d) if s.observed is None else s.observed.sum())
+    if n_rows <= z.shape[1]:
+        raise EvaltoolsInputError(
+            f"estimate_att has {n_rows} analysed row(s) for {z.shape[1]} model parameters: no "
+            "standard error can be computed. Fix: a larger sample, or fewer covariates.")
     fit = fit_model(z, d, outcome, s, model, exposure, groups,
                     "robust" if se in ("bootstrap", "m-estimation") else se)
     coef, coef_se = float(fit.params[s.treatment]), float(fit.bse[s.treatment])

@@ -157,16 +157,28 @@ def bootstrap_se(z, d, outcome, s, model, exposure, groups, n_boot, random_state
                 if p is not None:
                     w = _reweight(p, p["x"][rows], t_all[rows])
                 keep = observed[rows]
+                if not _both_groups(t_all[rows][keep], w[keep]):
+                    raise ValueError("a draw without treated or without controls")
                 fit = _fit_arrays(zv[rows][keep], y[rows][keep], w[keep], model,
                                   None if offset is None else offset[rows][keep], None,
                                   "robust")
             draws.append(float(np.asarray(fit.params)[j]))
         except (ValueError, np.linalg.LinAlgError):
             failed += 1  # e.g. a draw without treated units
+    if len(draws) < 2:
+        raise EvaltoolsInputError(f"Only {len(draws)} of {n_boot} bootstrap draws could be "
+                                  "fitted (most lack treated or control units): the sample is "
+                                  "too small to bootstrap. Fix: use se='robust'.")
     if failed:
-        warnings.warn(f"{failed} of {n_boot} bootstrap draws could not be fitted and were "
-                      "left out.", ConvergenceWarning, stacklevel=3)
+        warnings.warn(f"{failed} of {n_boot} bootstrap draws could not be fitted (e.g. no "
+                      "treated or no control unit drawn) and were left out.",
+                      ConvergenceWarning, stacklevel=3)
     return float(np.std(draws, ddof=1))
+
+
+def _both_groups(t: np.ndarray, w: np.ndarray) -> bool:
+    """A draw estimates a treatment effect only if it holds weighted treated and controls."""
+    return bool(((t == 1) & (w > 0)).any() and ((t == 0) & (w > 0)).any())
 
 
 MAX_BOOT_SECONDS = 3600.0

@@ -266,6 +266,11 @@ def effects_cases() -> list[Case]:
         Case(a, "no events among the treated", _att(data=lambda: _md().assign(
             admissions=lambda d: d["admissions"] * (1 - d["treated"])), outcome="admissions",
             model="negbin"), ("admissions",)),
+        Case(a, "two rows", lambda: et.estimate_att(people().iloc[[0, 1]].assign(
+            treated=[1, 0], weights=1.0), "y"), ("row",)),
+        Case(a, "bootstrap of four rows", lambda: et.estimate_att(people().iloc[:4].assign(
+            treated=[1, 0, 1, 0], weights=1.0), "y", se="bootstrap", n_boot=50,
+            random_state=1, progress=False), ("bootstrap", "draws")),
         Case(a, "constant outcome", _att(data=lambda: _md().assign(y=1.0)), ("y",)),
         Case(a, "missing='drop' leaves no row", _att(data=lambda: _md().assign(y=np.nan),
                                                      missing="drop"), ("y",)),

@@ -182,3 +182,31 @@ def test_formula_without_terms_and_empty_groups(matched):
     with pytest.warns(DataWarning, match=r"Outcome 'visits' is zero for every treated row: the "
                                          r"rate ratio is 0"):
         et.estimate_att(md, "visits", model="poisson")
+
+
+def test_bootstrap_draws_without_a_group_are_left_out():
+    # Four units: many draws of four hold only treated or only controls. Replaying the same
+    # draws by hand, the SE is the SD of the difference in means over the usable draws.
+    d = pd.DataFrame({"treated": [1, 0, 1, 0], "y": [3.0, 1.0, 5.0, 2.0], "weights": 1.0})
+    rng = np.random.default_rng(3)
+    t, y = d["treated"].to_numpy(), d["y"].to_numpy()
+    diffs, failed = [], 0
+    for _ in range(200):
+        rows = rng.integers(0, 4, 4)
+        if t[rows].min() == t[rows].max():
+            failed += 1
+            continue
+        diffs.append(y[rows][t[rows] == 1].mean() - y[rows][t[rows] == 0].mean())
+    assert failed > 0
+    with pytest.warns(et.exceptions.ConvergenceWarning, match=rf"{failed} of 200 bootstrap "
+                                                              r"draws could not be fitted"):
+        res = et.estimate_att(d, "y", se="bootstrap", n_boot=200, random_state=3,
+                              progress=False)
+    assert res.se == pytest.approx(np.std(diffs, ddof=1), rel=1e-10)
+
+
+def test_fewer_rows_than_parameters(df):
+    two = df.iloc[[0, 1]].assign(treated=[1, 0], weights=1.0)
+    with pytest.raises(EvaltoolsInputError, match=r"estimate_att has 2 analysed row\(s\) for 2 "
+                                                  r"model parameters"):
+        et.estimate_att(two, "y")
