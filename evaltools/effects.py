@@ -232,10 +232,14 @@ def estimate_att(m_or_data, outcome: str, *, model: str = "difference",
         equations stacked with the outcome model's, as WeightIt's
         ``glm_weightit(vcov = "asympt")``), ``"cluster"`` on matched sets when there are
         any, else ``"robust"`` (weights treated as known). ``"bootstrap"`` resamples
-        matched sets (or units) ``n_boot`` times (default 999), re-estimating weights in
-        each draw.
+        matched sets (or units) ``n_boot`` times (default 999, at most 10000; a run
+        projected beyond an hour after ten draws is stopped), re-estimating weights in
+        each draw; draws without treated or without controls are left out and counted.
     treatment, weights, cluster : str
-        Column names, for a DataFrame (a result knows its own).
+        Column names, for a DataFrame (a result knows its own; others given with a result
+        are ignored with a warning). A ``cluster`` named explicitly must exist; the
+        default ``"subclass"`` is used when present. One cluster is refused, fewer than
+        ten warned about.
     missing : {"error", "drop"}
         Missing or infinite outcomes, weights, exposures or covariates raise an error, or
         are left out with a counted warning.

@@ -78,7 +78,12 @@ def match(data: pd.DataFrame, treatment: str = TREATED, covariates: list[str] | 
     outcome : str, optional
         The outcome modelled by ``distance="prognostic"``.
     cutpoints : dict, optional
-        CEM bins per column (number of bins or cut points); Sturges' rule by default.
+        CEM bins per covariate: a number of equal-width bins (1 to 10000), a list of cut
+        points, or a rule ("sturges", "scott", "fd", as MatchIt); Sturges' rule by default.
+        Options another option makes meaningless (e.g. ``caliper`` with ``method="cem"``,
+        ``outcome`` without ``distance="prognostic"``) are ignored with a DataWarning;
+        contradictory ones (``mahvars`` with ``distance="mahalanobis"``, a caliper on a
+        Mahalanobis distance) are refused, and ``ratio`` cannot exceed the controls.
     missing : {"error", "drop"}
         Rows with missing or infinite covariates raise an error, or are dropped and counted.
 

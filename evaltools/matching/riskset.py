@@ -81,6 +81,11 @@ def match_risk_set(persons: pd.DataFrame, events: pd.DataFrame, *, covariates: l
     exact, distance, caliper, ratio, replace, order
         As in :func:`evaltools.match`, applied within each enrolment month. The propensity
         model is fitted within each month; the caliper is in SDs of that month's distance.
+    prior_months : int or list of int
+        Look-back window(s) in months, 1 to 1200, distinct.
+    death_col, end_col : str or None
+        Dates after which a person cannot be offered as a control. The defaults are used
+        when the columns exist; a name given explicitly must exist.
     max_before_rows : int
         Cap on the unmatched candidate rows kept (a random sample, spread over the months)
         for the "before" balance; memory stays bounded however large the pool.
