@@ -103,9 +103,9 @@ def template_parameters(path: str | Path) -> dict[str, str]:
     for cell in cells:
         try:
             tree = ast.parse(cell.source)
-        except SyntaxError as err:
+        except (SyntaxError, ValueError, RecursionError, MemoryError) as err:
             raise ParameterError(f"The parameters cell of {path.name} is not valid Python "
-                                 f"({err.msg}).") from None
+                                 f"({getattr(err, 'msg', type(err).__name__)}).") from None
         for node in tree.body:
             targets = (node.targets if isinstance(node, ast.Assign) else
                        [node.target] if isinstance(node, ast.AnnAssign) else [])

@@ -161,3 +161,16 @@ def test_run_notebook_output_folder_must_be_writable():
     with pytest.raises(ParameterError, match=r"'output' parameter of run_notebook names a folder "
                                              r"that cannot be created \(/proc/nope\)"):
         run_notebook(RTM, "/proc/nope/r.html")
+
+
+def test_hostile_parameters_cell_is_refused_not_run(tmp_path):
+    import nbformat
+
+    for source in ["x = " + "(" * 5000 + ")" * 5000, "x = 1\x00", "x = (1"]:
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [nbformat.v4.new_code_cell(source, metadata={"tags": ["parameters"]})]
+        path = tmp_path / "hostile.ipynb"
+        nbformat.write(nb, path)
+        with pytest.raises(ParameterError, match=r"parameters cell of hostile.ipynb is not valid "
+                                                 r"Python"):
+            template_parameters(path)

@@ -16,7 +16,7 @@ import pandas as pd
 from ..exceptions import DataWarning, ParameterError, SchemaError
 from ..validation import check_bool, examples
 
-__all__ = ["check_names", "check_carry", "check_span", "check_progress", "check_source",
+__all__ = ["check_names", "check_distinct", "check_carry", "check_span", "check_progress", "check_source",
            "check_window", "check_window_reach", "check_months", "warn_ignored",
            "check_table_columns"]
 
@@ -38,6 +38,20 @@ def check_names(func: str, **names) -> None:
         none = " or None" if optional else ""
         raise ParameterError(f"The '{name}' parameter of {func} must be a column name (a "
                              f"non-empty str){none}. Got {value!r} instead.")
+
+
+def check_distinct(func: str, **names) -> None:
+    """Column-name options that must name different columns (None and "auto" are skipped).
+
+    >>> check_distinct("build_panel", id_col="person_id", index_col="index_date")
+    """
+    given = {k: v for k, v in names.items() if v not in (None, "auto")}
+    seen: dict[str, str] = {}
+    for name, value in given.items():
+        if value in seen:
+            raise ParameterError(f"The '{name}' and '{seen[value]}' parameters of {func} both "
+                                 f"name column {value!r}; they must name different columns.")
+        seen[value] = name
 
 
 def check_window(window, func: str = "build_panel") -> tuple[int, int]:

@@ -18,6 +18,7 @@ from .grid import dense_panel
 from .measures import Measure
 from .options import (
     check_carry,
+    check_distinct,
     check_names,
     check_progress,
     check_source,
@@ -156,6 +157,12 @@ def _check_build_options(persons, events, *, measures, window, id_col, index_col
     check_names(f, id_col=id_col, index_col=index_col, event_date_col=event_date_col,
                 key_col=key_col, **{k: v for k, v in (("death_col", death_col),
                                                      ("end_col", end_col)) if v != "auto"})
+    check_distinct(f, id_col=id_col, index_col=index_col, death_col=death_col,
+                   end_col=end_col)
+    check_distinct(f, id_col=id_col, event_date_col=event_date_col)
+    if key_col not in (None, id_col):
+        check_distinct(f, key_col=key_col, index_col=index_col, death_col=death_col,
+                       end_col=end_col)
     check_frame(persons, "persons")
     check_table_columns(persons, "persons", id_col)
     check_columns(persons, [id_col, index_col], "persons",

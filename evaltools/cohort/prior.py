@@ -28,6 +28,7 @@ from .measures import (
     measure_kinds,
 )
 from .options import (
+    check_distinct,
     check_months,
     check_names,
     check_source,
@@ -77,6 +78,8 @@ def prior_use(persons: pd.DataFrame, events: pd.DataFrame | str | Path, *,
     check_option(duplicates, "duplicates", f, DUPLICATES)
     check_option(unknown_persons, "unknown_persons", f, ["error", "drop"])
     check_names(f, id_col=id_col, index_col=index_col, event_date_col=event_date_col)
+    check_distinct(f, id_col=id_col, index_col=index_col)
+    check_distinct(f, id_col=id_col, event_date_col=event_date_col)
     check_frame(persons, "persons")
     check_table_columns(persons, "persons", id_col)
     check_columns(persons, [id_col, index_col], "persons",

@@ -91,6 +91,10 @@ def panel_cases() -> list[Case]:
         Case(c, "period a number", lambda: _panel(period=3), ("period",)),
         Case(c, "id_col None", lambda: _panel(id_col=None), ("id_col",)),
         Case(c, "id_col a list", lambda: _panel(id_col=["person_id"]), ("id_col",)),
+        Case(c, "index_col is the id column", lambda: _panel(index_col="person_id"),
+             ("index_col", "id_col")),
+        Case(c, "key_col is the index column", lambda: _panel(key_col="index_date"),
+             ("key_col", "index_col")),
         Case(c, "event_date_col a text column", lambda: _panel(event_date_col="setting"),
              ("setting",)),
         Case(c, "engine in capitals", lambda: _panel(engine="DuckDB"), ("engine",)),
@@ -195,6 +199,8 @@ def prior_cases() -> list[Case]:
              ("span",)),
         Case(c, "prior_use span text", lambda: _prior(span="abc"), ("span",)),
         Case(c, "prior_use measures empty", lambda: _prior(measures={}), ("measures",)),
+        Case(c, "prior_use event_date_col is the id column", lambda: _prior(
+            event_date_col="person_id"), ("event_date_col",)),
         Case(c, "prior_use engine unknown", lambda: _prior(engine="spark"), ("engine",)),
         Case(c, "prior_use persons not a table", lambda: _prior(persons=[1, 2]), ("persons",)),
         Case(c, "SortedEvents events not a table", lambda: et.cohort.SortedEvents(

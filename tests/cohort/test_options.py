@@ -261,3 +261,13 @@ def test_measures_argument_names_the_function(small_case):
         with pytest.raises(ParameterError, match=rf"'measures' parameter of {func} maps 'ae' to "
                                                  r"a str, not an et.cohort.Measure"):
             call({"ae": "setting == 'ae'"})
+
+
+def test_column_options_must_name_different_columns(small_case):
+    persons, events = small_case
+    with pytest.raises(ParameterError, match=r"'index_col' and 'id_col' parameters of build_panel "
+                                             r"both name column 'person_id'"):
+        panel(small_case, index_col="person_id")
+    with pytest.raises(ParameterError, match=r"'event_date_col' and 'id_col' parameters of "
+                                             r"prior_use both name column 'person_id'"):
+        et.cohort.prior_use(persons, events, measures=AE, event_date_col="person_id")
