@@ -17,7 +17,7 @@ Grammar (keywords are case-insensitive)::
     operand    := column | literal
     column     := [A-Za-z_][A-Za-z0-9_]*          (ASCII only; not starting with "__")
     literal    := 'text' | "text"                 (a quote inside is doubled: 'O''Brien')
-                | number                          (12, -3, 0.5, 1e3)
+                | number                          (12, -3, 0.5, 1e3; finite, within 64 bits)
                 | date 'YYYY-MM-DD'
 """
 

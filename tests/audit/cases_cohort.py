@@ -12,7 +12,7 @@ import pandas as pd
 
 import evaltools as et
 
-from .catalogue import Case, popp
+from .catalogue import MARKER, Case, popp
 
 M = et.cohort.Measure
 AE = {"ae": M("setting == 'ae'")}
@@ -155,6 +155,8 @@ def file_cases() -> list[Case]:
         Case(c, "duckdb: URL", lambda: _panel(
             engine="duckdb", events="https://example.invalid/events.parquet"),
             ("events", "url", "local")),
+        Case(c, "duckdb: file URL to the marker", lambda: _panel(
+            engine="duckdb", events=f"file://{MARKER}"), ("events", "url")),
         Case(c, "pandas: URL", lambda: _panel(events="https://example.invalid/events.csv"),
              ("events", "url", "local")),
         Case(c, "prior_use duckdb: CSV with day-first dates", lambda: _prior(
@@ -305,6 +307,8 @@ def cli_cases() -> list[Case]:
             Path("/nonexistent/x.ipynb")), ("x.ipynb", "notebook")),
         Case(c, "check_parameters unknown name", lambda: cli.check_parameters(
             path(), [("treshold", "2")]), ("treshold",)),
+        Case(c, "check_parameters hostile name", lambda: cli.check_parameters(
+            path(), [(f"__import__('os').system('touch {MARKER}')", "1")]), ("no parameter",)),
         Case(c, "check_parameters name twice", lambda: cli.check_parameters(
             path(), [("threshold", "2"), ("threshold", "3")]), ("threshold",)),
         Case(c, "check_parameters malformed pair", lambda: cli.check_parameters(
