@@ -29,6 +29,9 @@ from .validation import check_bool, check_number, check_option
 __all__ = ["estimate_att", "EffectResult"]
 
 MODELS = ["difference", "regression", "poisson", "negbin"]
+_TITLES = {"ATT": "Average treatment effect on the treated (ATT)",
+           "ATC": "Average treatment effect on the controls (ATC)",
+           "ATE": "Average treatment effect (ATE)"}
 SE_TYPES = ["cluster", "robust", "bootstrap", "m-estimation"]
 _SE_WORDS = {
     "cluster": "clustered on matched sets (sandwich::vcovCL, as MatchIt's vignettes)",
@@ -65,7 +68,13 @@ class EffectResult(ResultMixin):
     model: Any = None
     notes: list[str] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)
-    _title = "Average treatment effect on the treated"
+    estimand: str = "ATT"
+
+    @property
+    def _title(self) -> str:
+        # The weights decide the population: an ATC matching or ATE weights estimate
+        # those, whatever the function's name.
+        return _TITLES.get(self.estimand, _TITLES["ATT"])
 
     def _estimates(self) -> pd.DataFrame:
         return pd.DataFrame({"term": [self.treatment], "estimate": [self.estimate],
@@ -310,5 +319,6 @@ def _result(coef, coef_se, s, outcome, model, se, fit, dropped, options, random_
         log_se=coef_se if ratio else None, n_treated=int(t.sum()), n_control=int(c.sum()),
         outcome=outcome, treatment=s.treatment, method=model,
         scale="rate ratio" if ratio else "difference", se_type=se, model=fit,
+        estimand=s.estimand,
         notes=dropped_note(dropped, "adjustment covariate"),
         meta=run_meta(options, random_state=random_state, flow=flow))

@@ -39,6 +39,7 @@ class Sample:
     propensity: dict[str, Any] | None = None
     observed: np.ndarray | None = None  # rows whose outcome enters (M-estimation keeps all)
     flow: list[tuple[str, int]] = field(default_factory=list)
+    estimand: str = "ATT"  # the weights' target population
 
 
 WEIGHTS = _DefaultName("weights")
@@ -66,14 +67,16 @@ def _source(m_or_data, treatment, weights, cluster, covariates, se) -> Sample:
         sub = d["subclass"] if "subclass" in d else None
         has_sets = sub is not None and sub.notna().all() and len(d)
         return Sample(d, resolve_treatment(m_or_data.treatment, covariates, "estimate_att"),
-                      "weights", "subclass" if has_sets else None, "match")
+                      "weights", "subclass" if has_sets else None, "match",
+                      estimand=getattr(m_or_data, "estimand", "ATT"))
     if hasattr(m_or_data, "weighted_data") and hasattr(m_or_data, "treatment"):
         _ignored_for_result("WeightResult", m_or_data.treatment, treatment, weights, cluster,
                             True)
         d = m_or_data.weighted_data
         return Sample(d, resolve_treatment(m_or_data.treatment, covariates, "estimate_att"),
                       "weights", cluster if _has(d, cluster) else None, "weights",
-                      propensity=getattr(m_or_data, "propensity", None))
+                      propensity=getattr(m_or_data, "propensity", None),
+                      estimand=getattr(m_or_data, "estimand", "ATT"))
     if not isinstance(m_or_data, pd.DataFrame):
         raise ParameterError(f"The 'm_or_data' parameter of estimate_att must be a MatchResult, "
                              f"a WeightResult or a DataFrame. Got {type(m_or_data).__name__}.")

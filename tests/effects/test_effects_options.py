@@ -210,3 +210,20 @@ def test_fewer_rows_than_parameters(df):
     with pytest.raises(EvaltoolsInputError, match=r"estimate_att has 2 analysed row\(s\) for 2 "
                                                   r"model parameters"):
         et.estimate_att(two, "y")
+
+
+def test_the_weights_estimand_names_the_result(df):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataWarning)
+        atc = et.match(df, "treated", ["x", "z"], estimand="ATC")
+    res = et.estimate_att(atc, "y")
+    md = atc.matched_data
+    t = md["treated"] == 1
+    by_hand = (np.average(md.y[t], weights=md.weights[t])
+               - np.average(md.y[~t], weights=md.weights[~t]))
+    assert res.estimate == pytest.approx(by_hand, rel=1e-10)
+    assert res.estimand == "ATC" and str(res).startswith("Average treatment effect on the "
+                                                         "controls (ATC)")
+    ate = et.estimate_att(et.weighting.ipw(df, "treated", ["x"], estimand="ATE"), "y")
+    assert ate.estimand == "ATE" and str(ate).startswith("Average treatment effect (ATE)")
+    assert et.estimate_att(df.assign(weights=1.0), "y").estimand == "ATT"
