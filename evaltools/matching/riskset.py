@@ -109,10 +109,16 @@ def match_risk_set(persons: pd.DataFrame, events: pd.DataFrame, *, covariates: l
     """
     windows = _check_risk_set_options(order, distance, caliper, ratio, replace, progress,
                                       prior_months, max_before_rows, random_state)
+    _check_column_names(treatment=treatment, id_col=id_col, index_col=index_col,
+                        event_date_col=event_date_col, death_col=death_col, end_col=end_col)
     covariates = check_names(covariates, "covariates", "match_risk_set")
     exact = check_names(exact, "exact", "match_risk_set") or None
     measures = _check_prior_measures(prior_measures)
     check_frame(events, "events", allow_empty=True)
+    if not len(events):
+        warnings.warn("The events table of match_risk_set has no rows: every prior-use "
+                      "covariate is zero, so matching uses the person-level covariates alone.",
+                      DataWarning, stacklevel=2)
     explicit = [c for c in (death_col, end_col) if c is not None
                 and not isinstance(c, _DefaultName)]
     check_columns(persons, [id_col, treatment, index_col, *covariates, *(exact or []),
@@ -219,6 +225,16 @@ def _check_roles(persons, covariates, treatment, index_col, prior_names) -> None
         raise SchemaError(f"The persons table already has column(s) {clash}, which the prior-use "
                           "covariates of match_risk_set would overwrite. Fix: rename or drop "
                           "them (prior use is counted from the events table).")
+
+
+def _check_column_names(**names) -> None:
+    """Column-name parameters are text (death_col and end_col may be None)."""
+    for name, value in names.items():
+        optional = name in ("death_col", "end_col")
+        if not (isinstance(value, str) and value) and not (optional and value is None):
+            raise ParameterError(f"The '{name}' parameter of match_risk_set must be a column "
+                                 f"name (str){' or None' if optional else ''}. Got {value!r} "
+                                 "instead.")
 
 
 def _check_prior_measures(prior_measures) -> dict:

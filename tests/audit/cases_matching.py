@@ -255,6 +255,8 @@ def effects_cases() -> list[Case]:
         Case(a, "conf_int level as text", lambda: et.estimate_att(matched(), "y").conf_int(
             "95%"), ("level",)),
         Case(a, "n_boot 2 million", _att(se="bootstrap", n_boot=2_000_000), ("n_boot",)),
+        Case(a, "treatment a number for a DataFrame", lambda: et.estimate_att(
+            _md(), "y", treatment=1), ("treatment",)),
         Case(a, "weights None for a DataFrame", lambda: et.estimate_att(
             people(), "y", weights=None), ("weights",)),
         Case(a, "n_boot 99999", _att(se="bootstrap", n_boot=99_999), ("n_boot",)),
@@ -312,6 +314,9 @@ def riskset_cases() -> list[Case]:
              ("prior_measures", "ae")),
         Case(a, "caliper with mahalanobis", _rs(distance="mahalanobis", caliper=0.5),
              ("caliper",)),
+        Case(a, "id_col a number", _rs(id_col=3), ("id_col",)),
+        Case(a, "index_col None", _rs(index_col=None), ("index_col",)),
+        Case(a, "events with no rows", _rs(events=popp()[1].iloc[:0]), ("events",)),
         Case(a, "index dates after the events", _rs(persons=_persons(
             index_date=pd.Timestamp("2040-01-01"))), ("index_date",)),
         Case(a, "covariates include the treatment", _rs(covariates=["age", "treated"]),

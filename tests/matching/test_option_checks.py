@@ -364,3 +364,16 @@ def test_balance_formula_without_terms(df):
     with pytest.raises(ParameterError, match=r"formula 'treated ~ 1' of balance_table has no "
                                              r"terms"):
         et.balance_table(df, covariates="treated ~ 1")
+
+
+def test_risk_set_column_name_parameters(popp):
+    persons, events = popp
+    for kwargs, name in ((dict(id_col=3), "id_col"), (dict(index_col=None), "index_col"),
+                         (dict(death_col=["death_date"]), "death_col")):
+        with pytest.raises(ParameterError, match=rf"'{name}' parameter of match_risk_set must "
+                                                 r"be a column name \(str\)"):
+            et.matching.match_risk_set(persons, events, covariates=["age"], progress=False,
+                                       **kwargs)
+    with pytest.warns(DataWarning, match=r"events table of match_risk_set has no rows"):
+        et.matching.match_risk_set(persons, events.iloc[:0], covariates=["age"],
+                                   progress=False, random_state=0)
