@@ -12,6 +12,7 @@ import ast
 import difflib
 import math
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -50,6 +51,7 @@ def notebook_path(name: str | Path) -> Path:
                          "Fix: pass a template name or the path of an existing .ipynb file.")
 
 
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _LITERAL_TYPES = (bool, int, float, str, type(None))
 
 
@@ -156,6 +158,10 @@ def _typed(name: str, value, text: str | None, default_source: str, path: Path):
         raise ParameterError(f"The parameter {name!r} of {path.stem} must be a literal: a "
                              "finite number, a string, True/False, None, or a list or dict of "
                              f"those. Got {value!r} instead.")
+    if name.endswith("_path") and isinstance(value, str) and _URL.match(value):
+        raise ParameterError(f"The parameter {name!r} of {path.stem} must be a local file "
+                             f"path. Got the URL {value!r} instead; evaltools never reads over "
+                             "the network. Fix: copy the file into the secure environment.")
     kinds = {bool: (bool,), int: (int, float), float: (int, float), str: (str,),
              list: (list,), dict: (dict,)}
     want = kinds.get(type(default))

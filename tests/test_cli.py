@@ -174,3 +174,11 @@ def test_hostile_parameters_cell_is_refused_not_run(tmp_path):
         with pytest.raises(ParameterError, match=r"parameters cell of hostile.ipynb is not valid "
                                                  r"Python"):
             template_parameters(path)
+
+
+def test_path_parameters_refuse_urls(tmp_path):
+    with pytest.raises(ParameterError, match=r"'persons_path' of regression_to_the_mean must be a "
+                                             r"local file path. Got the URL"):
+        check_parameters(notebook_path(RTM), [("persons_path", "https://example.org/p.csv")])
+    with pytest.raises(ParameterError, match=r"'events_path' .* local file path"):
+        run_notebook(RTM, tmp_path / "r.html", {"events_path": "s3://bucket/e.parquet"})

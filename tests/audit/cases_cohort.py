@@ -317,6 +317,8 @@ def cli_cases() -> list[Case]:
             path(), [("threshold", "high")]), ("threshold",)),
         Case(c, "check_parameters infinite value", lambda: cli.check_parameters(
             path(), [("threshold", "1e999")]), ("threshold",)),
+        Case(c, "check_parameters URL for a path", lambda: cli.check_parameters(
+            path(), [("events_path", "https://example.invalid/e.parquet")]), ("events_path",)),
         Case(c, "run_notebook parameters a string", lambda: cli.run_notebook(
             rtm, out, "threshold=2"), ("parameters",)),
         Case(c, "run_notebook parameter a set", lambda: cli.run_notebook(
