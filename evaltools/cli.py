@@ -230,7 +230,12 @@ def run_notebook(notebook: str | Path, output: str | Path, parameters: dict | No
                  timeout: int = 1200, progress: bool = True) -> Path:
     """Execute a notebook with papermill and write it as a standalone HTML report.
 
-    The executed notebook is kept next to the report (``.ipynb``) for auditing.
+    The executed notebook is kept next to the report (``.ipynb``) for auditing. Everything
+    is checked before anything runs: parameter names must be the template's, values
+    literals of the default's type (finite numbers; no URLs for ``*_path``), ``output`` an
+    ``.html`` path in a writable folder, ``timeout`` an int of seconds in [1, 86400]. Wrong
+    arguments raise :class:`~evaltools.exceptions.ParameterError`; a notebook that fails
+    raises :class:`NotebookError` (the ``evaltools`` command turns both into a message).
 
     Examples
     --------

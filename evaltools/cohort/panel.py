@@ -66,7 +66,8 @@ def build_panel(persons: pd.DataFrame, events: pd.DataFrame | str | Path, *,
     measures : dict of {name: Measure}
         What to count or sum, e.g. ``et.cohort.STANDARD_MEASURES``.
     window : (int, int)
-        First period and one past the last, relative to the index date.
+        First period and one past the last, relative to the index date; it may reach at
+        most 200 years from the index date.
     period : {"month", "year", "week", "day"}
     id_col, index_col, event_date_col : str
         Column names of the person id, index date and event date.
@@ -83,20 +84,28 @@ def build_panel(persons: pd.DataFrame, events: pd.DataFrame | str | Path, *,
         event dates, with a DataWarning naming any dates far outside the rest (e.g. one
         event in 2099), which would stretch it. Periods outside it get zero exposure.
     carry : list of str, optional
-        Persons columns copied into the panel (e.g. ``["treated"]``).
+        Persons columns copied into the panel (e.g. ``["treated"]``); names the panel
+        already uses (id, key, rel_period, exposure, measures) are refused.
     missing_index : {"error", "drop"}
         What to do with persons without an index date; dropped persons are counted.
     unknown_persons : {"error", "drop"}
         What to do with events whose person is not in ``persons``; dropped are counted.
     memory_limit : str, optional
         DuckDB memory limit, e.g. ``"3GB"`` (a number and a unit B, KB, MB, GB, TB, KiB,
-        MiB, GiB or TiB; anything else is refused).
+        MiB, GiB or TiB; anything else is refused). Ignored, with a warning, by the pandas
+        engine.
     duplicates : {"drop", "keep", "error"}
         Exact duplicate event rows (every column equal) are usually extraction errors:
         by default they are dropped, counted in the flow and warned about (DataWarning);
         "keep" counts them as separate events (still warned), "error" refuses them.
     progress : bool, optional
         Show a progress bar (default: only for more than a million events).
+
+    Events paths must be local (URLs are refused: nothing is read over the network); the
+    DuckDB engine reads timezone-aware Parquet timestamps as wall-clock dates in the zone
+    the file records, as pandas does. A measure whose ``where`` selects none of the events
+    (e.g. ``'AE'`` for ``'ae'``) and events of which none belongs to a person in
+    ``persons`` are warned about (DataWarning); a panel with nobody left is refused.
 
     Returns
     -------

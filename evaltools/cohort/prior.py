@@ -53,7 +53,9 @@ def prior_use(persons: pd.DataFrame, events: pd.DataFrame | str | Path, *,
     control and pseudo index date, as risk-set matching needs); the result is aligned
     row for row with ``persons``. Events on the index date itself are not prior use.
     Events of people not in ``persons`` are ignored by default (they are usually other
-    people's records in a shared extract).
+    people's records in a shared extract; a warning says so when none of the events is
+    anyone's), and refused with ``unknown_persons="error"``. ``months`` is an int in
+    [1, 1200].
 
     The pandas engine sorts the events once by person and date and reads each window off
     per-person cumulative sums (binary search), so millions of (person, index date) rows
