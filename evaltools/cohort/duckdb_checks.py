@@ -22,6 +22,7 @@ from .events import (
     nonfinite_error,
     outlying_dates,
     span_warning,
+    warn_no_events,
     warn_unselected,
 )
 from .measures import check_measures
@@ -49,6 +50,7 @@ def scan_files(con, *, kinds: dict[str, str], types: dict[str, str], person_ids:
     check_id_types(person_ids, kinds[id_col], types[id_col], id_col)
     _check_date_column(con, kinds, types, id_col, event_date_col)
     facts = _one_scan(con, kinds, measures, id_col, event_date_col)
+    warn_no_events(facts["n"])
     n_dup, dup_ids = _duplicates(con, list(kinds), id_col)
     duplicates_found(n_dup, facts["n"], dup_ids, id_col, duplicates)
     source = SOURCE

@@ -111,6 +111,14 @@ def warn_unselected(unselected: list[tuple[str, Measure]], n_events: int,
                   stacklevel=user_stacklevel())
 
 
+def warn_no_events(n_events: int) -> None:
+    """An events table with no rows gives totals of zero: say so."""
+    if n_events == 0:
+        warnings.warn("The events table has no rows, so every total is zero. Fix: check the "
+                      "file or the filter that produced it.", DataWarning,
+                      stacklevel=user_stacklevel())
+
+
 def warn_no_match(n_events: int, n_unknown: int, event_ids: list, person_ids, id_col: str
                   ) -> None:
     """Warn when no event belongs to any person: the tables probably use different ids."""
@@ -214,6 +222,7 @@ def prepare_frame(events: pd.DataFrame, *, person_ids: pd.Series, measures: dict
     check_values(events, measures, id_col)
     _warn_unselected_frame(events, measures)
     n = len(events)
+    warn_no_events(n)
     dup = events.duplicated().to_numpy()
     duplicates_found(int(dup.sum()), n, list(pd.unique(events.loc[dup, id_col])[:5]), id_col,
                      duplicates)

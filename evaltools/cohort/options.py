@@ -60,6 +60,8 @@ def check_window(window, func: str = "build_panel") -> tuple[int, int]:
     >>> check_window((-12, 12))
     (-12, 12)
     """
+    if isinstance(window, np.ndarray) and window.ndim == 1:
+        window = tuple(window.tolist())
     ok = (isinstance(window, (tuple, list)) and len(window) == 2
           and all(isinstance(w, (int, np.integer)) and not isinstance(w, (bool, np.bool_))
                   for w in window) and window[0] < window[1])
@@ -129,6 +131,8 @@ def check_span(span, func: str) -> tuple[np.datetime64, np.datetime64] | None:
     """``None`` or two dates (Timestamps, dates or ISO text) with first <= last."""
     if span is None:
         return None
+    if isinstance(span, np.ndarray) and span.ndim == 1:
+        span = tuple(span)
     bad = (not isinstance(span, (tuple, list)) or len(span) != 2
            or any(isinstance(d, (int, float, np.number, bool)) or d is None for d in span))
     if not bad:

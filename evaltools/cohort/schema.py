@@ -10,7 +10,14 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import SchemaError
-from ..validation import check_columns, check_no_missing, check_option, check_unique, examples
+from ..validation import (
+    check_columns,
+    check_frame,
+    check_no_missing,
+    check_option,
+    check_unique,
+    examples,
+)
 
 __all__ = ["to_days", "check_persons", "check_events", "check_tables"]
 
@@ -79,7 +86,7 @@ def check_persons(persons: pd.DataFrame, *, id_col: str, index_col: str, key_col
     optional = [c for c in (death_col, end_col, key_col) if c]
     check_columns(persons, [id_col, index_col, *optional], "persons",
                   fix="rename your columns or pass id_col=, index_col=, death_col=, end_col=")
-    check_no_missing(persons, [id_col], "persons")
+    check_no_missing(persons, [id_col] + ([key_col] if key_col else []), "persons")
     check_unique(persons, key_col or id_col, "persons")
     if missing_index == "error":
         check_no_missing(
@@ -144,6 +151,7 @@ def check_tables(persons: pd.DataFrame, events: pd.DataFrame, *, measures=None,
 
     measures = STANDARD_MEASURES if measures is None else measures
     check_measure_dict(measures, "check_tables")
+    check_frame(persons, "persons")
     check_columns(persons, [id_col], "persons")
     check_columns(events, [id_col, event_date_col], "events",
                   fix="rename your columns or pass id_col= and event_date_col=")

@@ -98,6 +98,9 @@ def panel_cases() -> list[Case]:
         Case(c, "event_date_col a text column", lambda: _panel(event_date_col="setting"),
              ("setting",)),
         Case(c, "engine in capitals", lambda: _panel(engine="DuckDB"), ("engine",)),
+        Case(c, "key_col with a missing value", lambda: _panel(
+            persons=_part().assign(visit=lambda d: np.where(d.index > 0, d.index, np.nan)),
+            key_col="visit"), ("visit",)),
         Case(c, "key_col repeated", lambda: _panel(
             persons=_part().assign(visit=1), key_col="visit"), ("visit",)),
         Case(c, "death_col missing", lambda: _panel(death_col="died"), ("died",)),
@@ -237,6 +240,10 @@ def prior_cases() -> list[Case]:
             "persons.parquet", popp()[1]), ("persons",)),
         Case(c, "check_tables events a path", lambda: et.cohort.check_tables(
             _part(), "events.parquet"), ("events",)),
+        Case(c, "check_tables persons empty", lambda: et.cohort.check_tables(
+            _part().iloc[:0], popp()[1]), ("persons",)),
+        Case(c, "prior_use events empty", lambda: _prior(events=popp()[1].iloc[:0]),
+             ("events",)),
         Case(c, "check_tables index_col typo", lambda: et.cohort.check_tables(
             _part(), popp()[1], index_col="index"), ("index",)),
     ]

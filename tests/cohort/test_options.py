@@ -271,3 +271,21 @@ def test_column_options_must_name_different_columns(small_case):
     with pytest.raises(ParameterError, match=r"'event_date_col' and 'id_col' parameters of "
                                              r"prior_use both name column 'person_id'"):
         et.cohort.prior_use(persons, events, measures=AE, event_date_col="person_id")
+
+
+def test_missing_keys_empty_events_and_array_options(small_case):
+    persons, events = small_case
+    with pytest.raises(SchemaError, match=r"Column 'visit' of the persons table has 1 missing"):
+        panel(small_case, persons=persons.assign(visit=[1.0, np.nan, 3.0]), key_col="visit")
+    with pytest.raises(SchemaError, match="persons table has no rows"):
+        et.cohort.check_tables(persons.iloc[:0], events)
+    for engine in ("pandas", "duckdb"):
+        with pytest.warns(DataWarning, match="events table has no rows, so every total is zero"):
+            prior = et.cohort.prior_use(persons, events.iloc[:0], measures=AE, engine=engine,
+                                        span=("2019-01-01", "2020-12-31"))
+        assert prior["prior_ae"].tolist() == [0, 0, 0]
+    # Two-element numpy arrays are as good as tuples.
+    a = panel(small_case, window=np.array([-2, 2]),
+              span=np.array(["2019-01-01", "2020-12-31"], dtype="M8[D]"))
+    b = panel(small_case, window=(-2, 2), span=("2019-01-01", "2020-12-31"))
+    pd.testing.assert_frame_equal(a.data, b.data)
