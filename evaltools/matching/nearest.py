@@ -88,10 +88,14 @@ def greedy_multivariate(coords: np.ndarray, treated: np.ndarray, controls: np.nd
     """
     nn = NearestNeighbors().fit(coords[controls])
     used = np.zeros(len(controls), bool)
+    n_used = 0
     t_out, c_out, d_out = [], [], []
     for _ in range(ratio):
+        before = len(t_out)
         for t in treated.tolist():
-            k = min(8, len(controls))
+            if used.all():
+                break
+            k = min(8 + n_used, len(controls))  # n_used nearest may all be taken
             while True:
                 dist, idx = nn.kneighbors(coords[[t]], n_neighbors=k)
                 dist, idx = dist[0], idx[0]
@@ -104,7 +108,10 @@ def greedy_multivariate(coords: np.ndarray, treated: np.ndarray, controls: np.nd
             if ok.any():
                 j = idx[np.argmax(ok)]
                 used[j] = True
+                n_used += 1
                 t_out.append(t)
                 c_out.append(controls[j])
                 d_out.append(dist[np.argmax(ok)])
+        if len(t_out) == before:  # a round with no match: later rounds cannot match either
+            break
     return np.array(t_out, int), np.array(c_out, int), np.array(d_out, float)

@@ -377,3 +377,16 @@ def test_risk_set_column_name_parameters(popp):
     with pytest.warns(DataWarning, match=r"events table of match_risk_set has no rows"):
         et.matching.match_risk_set(persons, events.iloc[:0], covariates=["age"],
                                    progress=False, random_state=0)
+
+
+def test_mahalanobis_rounds_stop_when_controls_run_out(df):
+    # Asking for every control per treated unit gives each control exactly once, as many
+    # rounds as needed and no more (the rounds after the controls run out are skipped).
+    small = df.iloc[:60]
+    n_c = int((small.treated == 0).sum())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataWarning)
+        m = et.match(small, "treated", ["x", "z"], distance="mahalanobis", ratio=n_c)
+    assert sorted(m.pairs.control_id) == sorted(small.index[small.treated == 0])
+    per_treated = m.pairs.groupby("treated_id").size()
+    assert per_treated.max() - per_treated.min() <= 1  # rounds: one control each in turn
