@@ -32,7 +32,7 @@ from ..validation import (
 )
 
 __all__ = ["TREATED", "resolve_treatment", "design", "model_design", "used_columns",
-           "dropped_note", "finite_array"]
+           "dropped_note", "finite_array", "check_levels"]
 
 
 class _DefaultName(str):
@@ -113,8 +113,33 @@ def design(data: pd.DataFrame, covariates, *, func: str, table: str = "data") ->
                or pd.api.types.is_bool_dtype(data[c])]
     check_finite(data, numeric, table)
     check_no_missing(data, [c for c in cols if c not in numeric], table)
+    check_levels(data, [c for c in cols if c not in numeric], func)
     x = pd.get_dummies(data[cols], drop_first=True, dtype=float)
     return x.astype("float64")
+
+
+MAX_CELLS = 200_000_000  # indicator cells (1.6 GB of float64) a design may hold
+
+
+def check_levels(data: pd.DataFrame, text: list[str], func: str) -> None:
+    """Text covariates become one indicator per level: an identifier-like column (more
+    levels than half the rows) or one whose indicators would not fit in memory is refused.
+
+    >>> check_levels(pd.DataFrame({"sex": ["f", "m", "f", "m"]}), ["sex"], "match")
+    """
+    n = len(data)
+    levels = {c: int(data[c].nunique()) for c in text}
+    ids = [c for c, k in levels.items() if k > 2 and k > n / 2]
+    if ids:
+        raise SchemaError(f"Text covariate(s) {ids} of {func} have {[levels[c] for c in ids]} "
+                          f"distinct values for {n} rows: they look like identifiers, and one "
+                          "indicator per value would describe each unit by itself. Fix: leave "
+                          "them out, or group them (e.g. practice -> area).")
+    cells = n * sum(levels.values())
+    if cells > MAX_CELLS:
+        raise SchemaError(f"Text covariate(s) {levels} of {func} would expand to {cells:.3g} "
+                          f"indicator cells ({cells * 8 / 1e9:.1f} GB). Fix: group rare levels "
+                          "or use fewer text covariates.")
 
 
 def model_design(data: pd.DataFrame, covariates, *, func: str, what: str = "covariate",

@@ -133,6 +133,9 @@ def match_cases() -> list[Case]:
              ("weights",)),
         Case(a, "balance covariate missing", lambda: matched().balance(["agee"]), ("agee",)),
         Case(a, "tidy of a matching", lambda: matched().tidy(), ("tidy", "estimate_att")),
+        Case(a, "text identifier as covariate", lambda: et.match(people().assign(
+            code=lambda d: "p" + d["pid"].astype(str)), treatment="treated",
+            covariates=["age", "code"]), ("code",)),
         Case(a, "date covariate", lambda: et.match(people().assign(
             day=pd.Timestamp("2020-01-01") + pd.to_timedelta(people()["pid"], "D")),
             treatment="treated", covariates=["age", "day"]), ("day",)),
@@ -176,6 +179,8 @@ def balance_cases() -> list[Case]:
         Case(a, "tidy of a balance table", lambda: et.balance_table(people(), **BASE).tidy(),
              ("tidy",)),
         Case(a, "weights a dict", _bt(weights={"a": 1}), ("weights",)),
+        Case(a, "text identifier as covariate", _bt(data=lambda: people().assign(
+            code=lambda d: "p" + d["pid"].astype(str)), covariates=["code"]), ("code",)),
         Case(a, "formula without terms", lambda: et.balance_table(
             people(), covariates="treated ~ 1"), ("covariates", "formula")),
         Case(a, "plot keyword matplotlib refuses", lambda: et.balance_table(

@@ -390,3 +390,19 @@ def test_mahalanobis_rounds_stop_when_controls_run_out(df):
     assert sorted(m.pairs.control_id) == sorted(small.index[small.treated == 0])
     per_treated = m.pairs.groupby("treated_id").size()
     assert per_treated.max() - per_treated.min() <= 1  # rounds: one control each in turn
+
+
+def test_identifier_like_text_covariates(df, monkeypatch):
+    named = df.assign(code=[f"p{i}" for i in range(len(df))])
+    for call in (lambda: et.match(named, "treated", ["x", "code"]),
+                 lambda: et.balance_table(named, "treated", ["code"]),
+                 lambda: et.weighting.ipw(named, "treated", ["x", "code"])):
+        with pytest.raises(et.exceptions.SchemaError, match=r"Text covariate\(s\) \['code'\] of "
+                                                            r"\w+ have \[200\] distinct values "
+                                                            r"for 200 rows"):
+            call()
+    import evaltools.matching.covariates as cov
+
+    monkeypatch.setattr(cov, "MAX_CELLS", 100)
+    with pytest.raises(et.exceptions.SchemaError, match=r"would expand to 400 indicator cells"):
+        et.match(df, "treated", ["x", "site"])
