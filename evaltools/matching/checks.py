@@ -116,6 +116,9 @@ def _check_combinations(*, method, distance, ratio, caliper, order, replace, cut
                      "treated units are taken in data order", stacklevel=5)
     if outcome is not None and distance != "prognostic":
         warn_ignored("outcome", "match", "only distance='prognostic' models an outcome", stacklevel=5)
+    if method == "optimal" and order != "largest":
+        warn_ignored("order", "match", "optimal matching minimises the total distance over "
+                     "all pairs at once, in no order", stacklevel=5)
     if method == "optimal" and replace:
         warn_ignored("replace", "match", "optimal matching uses each control once (use "
                      "method='nearest' to reuse controls)", stacklevel=5)

@@ -121,6 +121,8 @@ def match_cases() -> list[Case]:
         Case(a, "missing unknown", _m(missing="ignore"), ("missing",)),
         Case(a, "missing True", _m(missing=True), ("missing",)),
         Case(a, "optimal with replace", _m(method="optimal", replace=True), ("replace",)),
+        Case(a, "order with optimal matching", _m(method="optimal", order="smallest"),
+             ("order",)),
         Case(a, "order random with replace", _m(order="random", replace=True, random_state=1),
              ("order",)),
         Case(a, "plot kind unknown", lambda: matched().plot(kind="loveplot"), ("kind",)),

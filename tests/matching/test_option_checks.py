@@ -67,6 +67,7 @@ def test_huge_ratio_is_refused_at_once(df):
     (dict(cutpoints={"x": 3}), "cutpoints", "only method='cem' coarsens covariates"),
     (dict(method="optimal", replace=True), "replace", "optimal matching uses each control once"),
     (dict(replace=True, order="random", random_state=1), "order", "with replace=True"),
+    (dict(method="optimal", order="smallest"), "order", "optimal matching minimises the total"),
 ])
 def test_match_warns_about_ignored_options(df, kwargs, name, reason):
     with pytest.warns(DataWarning, match=rf"'{name}' parameter of match is ignored: {reason}"):
