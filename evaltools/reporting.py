@@ -60,6 +60,15 @@ def _flow_sentence(flow) -> str:
     return " Sample flow: " + "; ".join(parts) + "."
 
 
+_ESTIMANDS = {"ATT": "The effect on the treated", "ATC": "The effect on the controls",
+              "ATE": "The average effect in the whole sample"}
+
+
+def _effect_lead(result) -> str:
+    estimand = getattr(result, "estimand", "ATT")
+    return f"{_ESTIMANDS.get(estimand, f'The {estimand}')} was estimated"
+
+
 def method_statement(result) -> str:
     """A plain-English methods paragraph for any evaltools result, with its options,
     software versions, seed and sample flow, to paste into a report.
@@ -78,7 +87,7 @@ def method_statement(result) -> str:
     kind = type(result).__name__
     lead = {
         "MatchResult": "Participants were matched to controls",
-        "EffectResult": "The effect on the treated was estimated",
+        "EffectResult": _effect_lead(result),
         "RTMEstimate": "Regression to the mean was quantified",
         "AuditResult": "The claim was audited for regression to the mean",
         "PanelResult": "Hospital use was counted in periods relative to each index date",

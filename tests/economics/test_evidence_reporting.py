@@ -98,3 +98,12 @@ def test_rating_refuses_a_comparison_that_is_not_text():
 def test_reporting_bad_input(call, match):
     with pytest.raises(ParameterError, match=match):
         call()
+
+
+def test_method_statement_names_the_estimand_of_an_effect():
+    rng = np.random.default_rng(4)
+    df = pd.DataFrame({"treated": rng.integers(0, 2, 200), "age": rng.normal(70, 8, 200)})
+    df["y"] = 0.1 * df["age"] + df["treated"] + rng.normal(0, 1, 200)
+    w = et.weighting.ipw(df, treatment="treated", covariates=["age"], estimand="ATE")
+    text = et.reporting.method_statement(et.estimate_att(w, "y"))
+    assert text.startswith("The average effect in the whole sample was estimated")
