@@ -228,8 +228,15 @@ def _rtm_panel():
 
 
 def more_cases() -> list[Case]:
-    from . import cases_cohort, cases_did, cases_matching, cases_other
+    from . import (
+        cases_cohort,
+        cases_did,
+        cases_matching,
+        cases_other,
+        cases_redteam_a,
+        cases_redteam_b,
+    )
 
     return [*size_cases(), *matching_more(), *cohort_more(), *did_more(), *other_more(),
             *cases_cohort.cases(), *cases_matching.cases(), *cases_did.cases(),
-            *cases_other.cases()]
+            *cases_other.cases(), *cases_redteam_a.cases(), *cases_redteam_b.cases()]
