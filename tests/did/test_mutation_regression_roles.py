@@ -34,6 +34,7 @@ CALLS = {
                                                              treatment="d")),
 }
 CASES = [(f, role) for f, (_, kw) in CALLS.items() for role in kw if role != "family"]
+MATCHED_ROLES = ["outcome", "unit", "time", "exposure", "weights", "subclass", "treatment"]
 
 
 @pytest.mark.parametrize("func, role", CASES, ids=[f"{f}-{r}" for f, r in CASES])
@@ -50,6 +51,28 @@ def test_non_name_names_its_parameter(panel, func, role):
     with pytest.raises(ParameterError, match=rf"The '{role}' parameter of {func} must be one "
                                              "column name"):
         call(panel, **(kw | {role: ["y", "n"]}))
+
+
+@pytest.fixture(scope="module")
+def matched_pair():
+    panel = pd.DataFrame({"match_id": np.repeat([1, 2, 3, 4], 2), "rel_period": [-1, 0] * 4,
+                          "y": [4.0, 1, 3, 3, 4, 2, 2, 2], "exposure": 1.0})
+    matched = pd.DataFrame({"match_id": [1, 2, 3, 4], "treated": [1, 0, 1, 0],
+                            "weights": 1.0, "subclass": [1, 1, 2, 2]})
+    return panel, matched
+
+
+@pytest.mark.parametrize("role", MATCHED_ROLES)
+def test_matched_did_roles_are_named(matched_pair, role):
+    panel, matched = matched_pair
+    with pytest.raises(SchemaError, match=rf"no column \['zz'\] \(the '{role}' parameter of "
+                                          "matched_did\\)"):
+        et.did.matched_did(panel, matched, pre=(-1, 0), post=(0, 1),
+                           **({"outcome": "y"} | {role: "zz"}))
+    with pytest.raises(ParameterError, match=f"The '{role}' parameter of matched_did must be "
+                                             "one column name"):
+        et.did.matched_did(panel, matched, pre=(-1, 0), post=(0, 1),
+                           **({"outcome": "y"} | {role: ["y", "n"]}))
 
 
 def test_constant_gaussian_outcome_with_exposure_is_refused(panel):
