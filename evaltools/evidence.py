@@ -97,7 +97,7 @@ def rate_design(*, design: str, logic_model: bool = True, comparison: str | None
         raise ParameterError("The 'comparison' parameter of rate_design must be a str or None. "
                              f"Got {comparison!r} instead.")
     check_number(attrition, "attrition", "rate_design", low=0, high=1, allow_none=True)
-    check_number(sample_size, "sample_size", "rate_design", low=0, integer=True)
+    check_number(sample_size, "sample_size", "rate_design", low=0, high=10**10, integer=True)
     check_number(replications, "replications", "rate_design", low=0, integer=True)
     _warn_ignored(design, comparison, significant_positive)
     reasons, to_raise = [], []

@@ -230,6 +230,14 @@ def rosenbaum_bounds(m_or_differences, outcome: str | None = None,
     if not (d != 0).any():
         raise EvaltoolsInputError(f"All {n_zero} pair differences are zero: there is nothing "
                                   "to test. Fix: check the outcome and the pairs.")
+    n_nonzero = int((d != 0).sum())
+    if 0.5 ** n_nonzero > alpha:
+        # Even with every pair favouring treatment, the exact signed-rank p-value is 0.5^n.
+        warnings.warn(f"rosenbaum_bounds: only {n_nonzero} non-zero pair difference(s); the "
+                      f"smallest p-value any signed-rank test could give is 0.5^{n_nonzero} = "
+                      f"{0.5 ** n_nonzero:.3g}, above alpha={alpha}, and the normal "
+                      "approximation used here is poor. Fix: use more pairs.",
+                      DataWarning, stacklevel=2)
     # Zeros take part in the ranking but score 0 (DOS2 senWilcox: rank(|d|) * (|d| > 0)).
     ranks = stats.rankdata(np.abs(d)) * (d != 0)
     t_plus = ranks[d > 0].sum()

@@ -366,3 +366,29 @@ def no_estimates(result: Any) -> None:
     raise ParameterError(
         f"{name} holds no estimates with standard errors, so tidy() and conf_int() do not "
         f"apply to it. Fix: use .summary() for its table.")
+
+
+def check_plain_columns(df: pd.DataFrame, columns: Iterable[Any], table: str) -> None:
+    """Refuse MultiIndex columns, named columns that appear more than once, and named
+    columns that are also index level names (pandas could not tell which is meant).
+
+    >>> check_plain_columns(pd.DataFrame({"y": [1.0]}), ["y"], "data")
+    """
+    if isinstance(df.columns, pd.MultiIndex):
+        raise SchemaError(
+            f"The {table} table has MultiIndex (several-level) columns, e.g. "
+            f"{examples(list(df.columns))}. Fix: flatten them first, e.g. "
+            "df.columns = ['_'.join(map(str, c)) for c in df.columns].")
+    named = [c for c in columns if c is not None]
+    counts = df.columns.value_counts()
+    repeated = [c for c in named if counts.get(c, 0) > 1]
+    if repeated:
+        raise SchemaError(
+            f"The {table} table has {len(repeated)} duplicate column name(s) among those "
+            f"named: {examples(repeated)} (each appears more than once). Fix: rename or drop "
+            "the repeated columns, e.g. df.loc[:, ~df.columns.duplicated()].")
+    levels = [c for c in named if c in [n for n in df.index.names if n is not None]]
+    if levels:
+        raise SchemaError(
+            f"Column(s) {examples(levels)} of the {table} table are also index level names, "
+            "so pandas cannot tell which is meant. Fix: call .reset_index(drop=True) first.")

@@ -15,7 +15,15 @@ import pandas as pd
 
 from .._shared import covariate_matrix
 from ..exceptions import ExclusionWarning, ParameterError, SchemaError
-from ..validation import check_columns, check_finite, check_no_missing, drop_redundant, examples
+from ..validation import (
+    check_columns,
+    check_finite,
+    check_no_missing,
+    check_plain_columns,
+    drop_redundant,
+    examples,
+)
+from .checks import check_hashable
 from .options import check_covariates_arg, check_outcome_varies
 
 __all__ = ["Panel", "prepare_panel"]
@@ -44,6 +52,7 @@ class Panel:
 def _check_types(data, outcome, unit, time, cohort, cluster):
     check_columns(data, [outcome, unit, time, cohort] + ([cluster] if cluster else []), "data",
                   fix="check the names given as outcome, unit, time, cohort and cluster")
+    check_plain_columns(data, [outcome, unit, time, cohort, cluster], "data")
     check_no_missing(data, [unit], "data", fix="every row needs a unit id")
     check_finite(data, [time], "data", id_col=unit, fix="every row needs a numeric period")
     check_finite(data, [outcome], "data", id_col=unit,
@@ -131,6 +140,7 @@ def _clusters(data, unit, cluster, index):
     if cluster is None:
         return None
     check_no_missing(data, [cluster], "data", id_col=unit)
+    check_hashable(data, cluster, "att_gt")
     varying = data.groupby(unit)[cluster].nunique() > 1
     if varying.any():
         raise SchemaError(f"The cluster column '{cluster}' varies within {int(varying.sum())} "

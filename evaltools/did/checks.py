@@ -15,10 +15,16 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import DataWarning, ParameterError, SchemaError
-from ..validation import check_binary, check_columns, check_finite, examples
+from ..validation import (
+    check_binary,
+    check_columns,
+    check_finite,
+    check_plain_columns,
+    examples,
+)
 
 __all__ = ["absorbed_by_effects", "check_absorbing", "check_balanced", "check_binary_varies",
-           "check_cluster", "check_exposure", "check_panel", "check_twfe_identified",
+           "check_cluster", "check_exposure", "check_hashable", "check_panel", "check_twfe_identified",
            "check_unit_time", "note_covariates"]
 
 
@@ -34,6 +40,7 @@ def check_panel(data: pd.DataFrame, func: str, *, numeric: list[str], other: lis
                           f"{type(data).__name__} instead.")
     cols = [c for c in [*numeric, *other, *nullable] if c is not None]
     check_columns(data, cols, "data", fix=f"pass the column names of your data to {func}")
+    check_plain_columns(data, cols, "data")
     if len(data) == 0:
         raise SchemaError(f"The data of {func} has no rows.")
     check_finite(data, [c for c in numeric if c is not None], "data", id_col=unit)
@@ -130,6 +137,7 @@ def check_cluster(data: pd.DataFrame, cluster: str | None, unit: str | None,
     """At least two clusters, and the same cluster for all rows of a unit."""
     if cluster is None:
         return
+    check_hashable(data, cluster, func)
     n = data[cluster].nunique()
     if n < 2:
         raise ParameterError(
@@ -144,6 +152,22 @@ def check_cluster(data: pd.DataFrame, cluster: str | None, unit: str | None,
                 f"{int(varying.sum())} unit(s), e.g. {unit} "
                 f"{examples(varying.index[varying])}. Fix: clusters must contain whole units"
                 f" (e.g. the area a unit belongs to).")
+
+
+def check_hashable(data: pd.DataFrame, column: str, func: str) -> None:
+    """Labels (units, clusters) must be plain values that can be grouped, not lists/dicts.
+
+    >>> check_hashable(pd.DataFrame({"c": [1, 2]}), "c", "twfe")
+    """
+    try:
+        pd.unique(data[column])
+    except TypeError:
+        kinds = data[column].map(lambda v: type(v).__name__)
+        odd = kinds[~data[column].map(lambda v: isinstance(v, (str, int, float, np.generic)))]
+        raise SchemaError(
+            f"Column '{column}' of the data of {func} holds values that cannot be grouped "
+            f"({int(len(odd))} row(s) of type {examples(odd.unique())}). Fix: use one plain "
+            "label (text or number) per row.") from None
 
 
 def check_exposure(data: pd.DataFrame, exposure: str | None, unit: str | None,

@@ -13,7 +13,7 @@ import pandas as pd
 from scipy import stats
 
 from .._shared import TableResult, run_meta
-from ..exceptions import EvaltoolsWarning, ParameterError, SchemaError
+from ..exceptions import DataWarning, EvaltoolsWarning, ParameterError, SchemaError
 from ..validation import check_finite, check_number, drop_redundant, examples
 from .checks import (
     absorbed_by_effects,
@@ -128,6 +128,11 @@ def _check_reference(rel, data, unit, cohort, ref_period, window, func):
             raise ParameterError(f"The 'window' parameter of {func} must be a pair of integer "
                                  f"event times (first, last) around ref_period={ref_period}. "
                                  f"Got {window!r} instead.")
+        if window[0] < seen.min() or window[1] > seen.max():
+            warnings.warn(f"The 'window' {tuple(window)} of {func} reaches beyond the observed "
+                          f"event times ({seen.min()} to {seen.max()}), so nothing is binned "
+                          "at that end. Fix: give a window within the observed event times.",
+                          DataWarning, stacklevel=3)
     first = rel.groupby(data[cohort].to_numpy()).min()
     late = first[first > ref_period]
     if len(late):

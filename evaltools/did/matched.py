@@ -62,6 +62,10 @@ def _check(panel, matched, outcome, pre, post, exposure, unit, time, weights, su
                       IgnoredOptionWarning, stacklevel=3)
     check_panel(panel, func, numeric=[outcome, exposure if rates else None],
                 other=[unit, time], unit=unit)
+    if rates and pd.api.types.is_bool_dtype(panel[exposure]):
+        raise SchemaError(f"The exposure column '{exposure}' of {func} is True/False, not "
+                          "person-time. Fix: pass the time each row was observed (e.g. days "
+                          "alive and registered), or rates=False to compare counts.")
     check_unit_time(panel, unit, time, func)
     check_outcome_varies(panel, outcome, func, "panel", rates=rates)
     check_panel(matched, func, numeric=[], other=[unit, treatment, weights, subclass])

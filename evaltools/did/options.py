@@ -82,11 +82,15 @@ def check_covariates_arg(covariates, func: str) -> None:
                              f"covariates=[{covariates!r}] or covariates='~ {covariates}'.")
 
 
+_TOO_LARGE = 1e100
+
+
 def check_outcome_varies(data, outcome: str, func: str, table: str = "data",
-                         rates: bool = False) -> None:
+                         rates: bool = False, magnitude: bool = True) -> None:
     """An outcome that is the same in every row has nothing to compare (every estimate 0 with
     a zero standard error). With ``rates`` (counts per person-time) only a count that is zero
-    everywhere is refused: equal counts over unequal person-time are unequal rates.
+    everywhere is refused: equal counts over unequal person-time are unequal rates. With
+    ``magnitude``, values beyond 1e100 (whose squares overflow) are refused too.
 
     >>> check_outcome_varies(pd.DataFrame({"y": [1.0, 2.0]}), "y", "twfe")
     """
@@ -97,6 +101,14 @@ def check_outcome_varies(data, outcome: str, func: str, table: str = "data",
                           f"{values[0]:g} in all {len(values)} rows: there is no change to "
                           "compare. Fix: check that it is the outcome column (and, for counts, "
                           "that the events were linked to the units).")
+    big = np.abs(values) > _TOO_LARGE if magnitude else np.zeros(len(values), bool)
+    if big.any():
+        # Squares of such values overflow to inf, so every standard error would be inf.
+        raise SchemaError(f"The outcome column '{outcome}' of the {table} table of {func} has "
+                          f"{int(big.sum())} value(s) beyond {_TOO_LARGE:g} in size (largest "
+                          f"{np.nanmax(np.abs(values)):g}); their squares overflow and the "
+                          "standard errors could not be computed. Fix: check the units, or "
+                          "rescale the outcome (e.g. thousands).")
 
 
 def check_role_columns(data, func: str, roles: dict, table: str = "data") -> None:

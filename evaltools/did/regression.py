@@ -154,7 +154,8 @@ def _check_2x2(data, outcome, treatment, post, unit, cluster, family, exposure):
     if exposure is not None and family == "gaussian":
         warnings.warn("did_2x2 ignores 'exposure' with family='gaussian'; it is the offset of "
                       "family='poisson'.", EvaltoolsWarning, stacklevel=3)
-    check_outcome_varies(data, outcome, func, rates=family == "poisson" and exposure is not None)
+    check_outcome_varies(data, outcome, func, rates=family == "poisson" and exposure is not None,
+                         magnitude=family != "poisson")
     check_cluster(data, cluster, unit, func)
     _check_duplicates(data, unit, func)
     if unit is not None:

@@ -181,6 +181,13 @@ class AggregateResult(_BandMixin):
     _title = "Aggregated treatment effect"
     _LABELS = {"dynamic": "event time", "group": "group", "calendar": "period"}
 
+    def aggregate(self, *args, **kwargs):
+        """Refused: an aggregation is not aggregated again; aggregate the ATT(g,t) result."""
+        raise ParameterError(
+            f"This is already a {self.kind!r} aggregation (an AggregateResult); it cannot be "
+            "aggregated again. Fix: call .aggregate(kind) on the ATTgtResult that att_gt "
+            "returned, once per kind.")
+
     @property
     def ci_low(self) -> float:
         return self.estimate - _Z * self.se

@@ -45,8 +45,13 @@ def declining_schedule(years: int, kind: str = "standard") -> np.ndarray:
     >>> declining_schedule(32, kind="health")[[0, 29, 30, 31]]
     array([0.015 , 0.015 , 0.0129, 0.0129])
     """
-    check_number(years, "years", "declining_schedule", low=0, high=MAX_YEARS, integer=True)
+    check_number(years, "years", "declining_schedule", low=1, high=MAX_YEARS, integer=True)
     check_option(kind, "kind", "declining_schedule", list(_DECLINING))
+    return _declining(years, kind)
+
+
+def _declining(years: int, kind: str) -> np.ndarray:
+    # Internal form that also takes 0 years (discount_factors(1, "declining") needs none).
     step = np.searchsorted(_STEP_START, np.arange(1, int(years) + 1), side="right") - 1
     return _DECLINING[kind][step]
 
@@ -79,7 +84,7 @@ def discount_factors(n_years: int, rate: float | str = GREEN_BOOK_RATE) -> np.nd
                  integer=True)
     rate = check_rate(rate, "discount_factors")
     if isinstance(rate, str):
-        per_year = declining_schedule(int(n_years) - 1, _RATE_NAMES[rate])
+        per_year = _declining(int(n_years) - 1, _RATE_NAMES[rate])
         return np.r_[1.0, np.cumprod(1 / (1 + per_year))]
     return (1 + rate) ** -np.arange(int(n_years), dtype=float)
 
@@ -105,11 +110,31 @@ def present_value(flows, rate: float | str = GREEN_BOOK_RATE) -> float:
                              f"amounts; the limit is {MAX_YEARS:,} years (the Green Book's "
                              "schedule ends after year 300). Fix: check that flows are yearly, "
                              "not daily or per person.")
-    return float(flows @ discount_factors(len(flows), rate))
+    with np.errstate(over="ignore"):  # an overflow is refused just below
+        value = float(flows @ discount_factors(len(flows), rate))
+    if not np.isfinite(value):
+        raise ParameterError("The 'flows' parameter of present_value holds amounts too large "
+                             f"to add up (largest {np.abs(flows).max():.3g}); the sum overflows. "
+                             "Fix: express the flows in thousands or millions.")
+    return value
+
+
+def _is_text(values) -> bool:
+    if isinstance(values, (str, bytes)):
+        return True
+    try:
+        arr = np.asarray(values, dtype=object).ravel()
+    except (TypeError, ValueError):
+        return False
+    return any(isinstance(v, (str, bytes)) for v in arr)
 
 
 def finite_array(values, name: str, func: str) -> np.ndarray:
     """``values`` as a float array, refusing text, NaN and inf with counts and positions."""
+    if _is_text(values):
+        # numpy would silently read "50" as 50.0; an amount typed as text is a mistake.
+        raise ParameterError(f"The '{name}' parameter of {func} must be numbers, not text. Got "
+                             f"{values!r} instead. Fix: convert with float() or pd.to_numeric.")
     try:
         arr = np.asarray(values, dtype=float)
     except (TypeError, ValueError):

@@ -97,6 +97,10 @@ def _arrays(name, before, after):
         raise EvaltoolsInputError(f"{name}_before and {name}_after must be non-empty 1-D arrays "
                                   f"of the same people (the same length); got lengths "
                                   f"{b.size} and {a.size} (shapes {b.shape} and {a.shape}).")
+    if len(b) < 2:
+        raise EvaltoolsInputError(f"{name}_before and {name}_after hold one person only; a mean "
+                                  "change and its bootstrap interval need at least two. Fix: "
+                                  "pass every person of the group.")
     return a - b
 
 

@@ -53,7 +53,7 @@ def _shift_or_raise(z_lo, z_hi) -> float:
 def _check(mean, sd, r, tail, n_baseline):
     func = "expected_rtm_normal"
     check_number(mean, "mean", func, low=-np.inf, high=np.inf, closed="neither")
-    check_number(sd, "sd", func, low=0, high=np.inf, closed="neither")
+    check_number(sd, "sd", func, low=0, high=1e150, closed="neither")
     check_number(r, "r", func, low=-1, high=1)
     check_option(tail, "tail", func, ["upper", "lower", "both"])
     check_number(n_baseline, "n_baseline", func, low=1, high=np.inf, closed="left",

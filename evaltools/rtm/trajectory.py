@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .._shared import TableResult, run_meta
-from ..exceptions import ParameterError, SchemaError
+from ..exceptions import DataWarning, ParameterError, SchemaError
 from ..validation import check_ax, check_number, plot_options
 from .fit import person_period_table
 
@@ -97,6 +98,16 @@ def selection_trajectory(data: pd.DataFrame, *, outcome: str, select_period,
     if select_period not in wide.columns:
         raise SchemaError(f"select_period {select_period!r} is not a value of '{time}' "
                           f"(periods run {wide.columns.min()} to {wide.columns.max()}).")
+    span = wide.columns.max() - wide.columns.min()
+    # The default of 5 is left quiet on short panels; a larger value beyond the data is a slip.
+    wide_of = {k: v for k, v in (("before", before), ("after", after)) if v > max(span, 5)}
+    if wide_of:
+        warnings.warn(
+            f"selection_trajectory: {', '.join(f'{k}={v}' for k, v in wide_of.items())} "
+            f"reaches beyond the data, whose periods of '{time}' span only {span} "
+            f"({wide.columns.min()} to {wide.columns.max()}); the trajectory covers the "
+            "periods observed. Fix: give before/after within the data.",
+            DataWarning, stacklevel=2)
     at_selection = wide[select_period]
     chosen = _choose(at_selection, threshold, top)
     periods = [p for p in wide.columns

@@ -246,3 +246,17 @@ def test_gamma_grid_is_bounded():
     with pytest.raises(ParameterError, match=r"'gammas' parameter of rosenbaum_bounds lists "
                                              r"20,000 values; the limit is 10,000"):
         et.sensitivity.rosenbaum_bounds(LEAD, gammas=np.linspace(1, 5, 20_000))
+
+
+def test_rosenbaum_warns_when_too_few_pairs_could_ever_be_significant():
+    from evaltools.exceptions import DataWarning
+    # One pair: the exact signed-rank p-value is at least 0.5^1 = 0.5 > 0.05.
+    with pytest.warns(DataWarning, match=r"only 1 non-zero pair difference.*0\.5\^1 = 0\.5"):
+        et.sensitivity.rosenbaum_bounds(np.array([0.4]))
+
+
+def test_rosenbaum_with_enough_pairs_does_not_warn(recwarn):
+    # 0.5^5 = 0.031 < 0.05: five pairs all favouring treatment could be significant.
+    et.sensitivity.rosenbaum_bounds(np.array([0.4, 1.0, 0.2, 0.7, 1.5]))
+    from evaltools.exceptions import DataWarning
+    assert not [w for w in recwarn if issubclass(w.category, DataWarning)]
