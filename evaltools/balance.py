@@ -29,6 +29,7 @@ from .validation import (
     check_frame,
     check_number,
     check_option,
+    check_plain_columns,
     check_treatment,
     check_unique_index,
     check_weights,
@@ -107,7 +108,13 @@ def _weights(data: pd.DataFrame, weights) -> np.ndarray | None:
                              "array, Series or column name). Got values such as "
                              f"{examples(pd.unique(np.asarray(weights, object).ravel()))}."
                              ) from None
-    return check_weights(weights, len(data), "weights", "balance_table")
+    weights = check_weights(weights, len(data), "weights", "balance_table")
+    if weights.max() > 1e150:  # weighted sums of squares would overflow to inf
+        raise ParameterError(
+            "The 'weights' parameter of balance_table has weights as large as "
+            f"{weights.max():g}; weighted variances would overflow. Fix: rescale them (e.g. "
+            "divide by their mean): only their ratios matter.")
+    return weights
 
 
 def _check_groups(t: np.ndarray, w: np.ndarray | None, estimand: str, treatment: str) -> None:
@@ -185,6 +192,7 @@ def balance_table(data: pd.DataFrame, treatment: str = TREATED, covariates=None,
                      else covariates):
         raise ParameterError(f"The 'covariates' parameter of balance_table includes the "
                              f"treatment column '{treatment}'. Fix: leave it out.")
+    check_plain_columns(data, [treatment], "data")
     t = check_treatment(data, treatment, "data").to_numpy() == 1
     w_after = _weights(data, weights)
     _check_groups(t, w_after, estimand, treatment)

@@ -141,6 +141,11 @@ def _check_options(model, se, missing, progress, n_boot, random_state, names):
 
 def _check_combinations(model, covariates, exposure):
     """Options the model or standard error does not use: warned about, then dropped."""
+    if covariates is not None and not isinstance(covariates, (str, list, tuple)):
+        raise ParameterError(
+            "The 'covariates' parameter of estimate_att must be a list of column names or a "
+            f"formula string. Got a {type(covariates).__name__} instead. Fix: e.g. "
+            "covariates=['age', 'x1'] (names, not the columns' values).")
     if model == "difference" and covariates is not None:
         warnings.warn("model='difference' ignores covariates; use model='regression' to "
                       "adjust for them.", DataWarning, stacklevel=3)

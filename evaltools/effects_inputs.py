@@ -24,7 +24,14 @@ from .exceptions import (
 )
 from .matching.checks import warn_ignored
 from .matching.covariates import _DefaultName, resolve_treatment, used_columns
-from .validation import check_columns, check_treatment, check_unique_index, examples
+from .validation import (
+    check_columns,
+    check_plain_columns,
+    check_real,
+    check_treatment,
+    check_unique_index,
+    examples,
+)
 
 __all__ = ["Sample", "read_sample", "WEIGHTS", "SUBCLASS"]
 
@@ -155,6 +162,7 @@ def read_sample(m_or_data, outcome, *, treatment, weights, cluster, covariates, 
     _check_roles(s, outcome, exposure, cov_cols if isinstance(covariates, str)
                  else list(covariates or []))
     check_columns(d, needed, "matched data" if s.source == "match" else "data")
+    check_plain_columns(d, needed, "data")
     s.flow.append(("rows supplied", len(d)))
     if not pd.api.types.is_numeric_dtype(d[outcome]):
         raise SchemaError(f"Outcome '{outcome}' must be numeric; it is {d[outcome].dtype} "
@@ -164,6 +172,7 @@ def read_sample(m_or_data, outcome, *, treatment, weights, cluster, covariates, 
                     or pd.api.types.is_bool_dtype(d[col])):
             raise SchemaError(f"The {what} column '{col}' must be numeric; it is "
                               f"{d[col].dtype}.")
+    check_real(d, [outcome, s.weights] + ([exposure] if exposure else []), "data")
     check_treatment(d, s.treatment, "data")
     _drop_missing(s, list(dict.fromkeys([outcome, s.weights, *cov_cols]
                                         + ([exposure] if exposure else []))), missing)
@@ -173,7 +182,22 @@ def read_sample(m_or_data, outcome, *, treatment, weights, cluster, covariates, 
         s.data = s.data[s.data[s.weights] > 0]
     check_treatment(s.data, s.treatment, "data")
     _warn_constant(s, outcome)
+    _warn_tiny_group(s)
     return s
+
+
+def _warn_tiny_group(s: Sample) -> None:
+    """One unit in a group has no spread of its own: its standard error is borrowed."""
+    d = s.data if s.observed is None else s.data[s.observed]
+    treated = (d[s.treatment] == 1) & (d[s.weights] > 0)
+    control = (d[s.treatment] == 0) & (d[s.weights] > 0)
+    for group, n in (("treated", int(treated.sum())), ("control", int(control.sum()))):
+        if n < 2:
+            warnings.warn(
+                f"estimate_att has only {n} {group} unit with a positive weight: the "
+                f"{group} mean has no variance of its own, so the standard error and interval "
+                "rest on the other group alone. Fix: report the estimate as descriptive, or "
+                "add units.", DataWarning, stacklevel=4)
 
 
 def _warn_constant(s: Sample, outcome) -> None:

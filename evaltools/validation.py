@@ -392,3 +392,30 @@ def check_plain_columns(df: pd.DataFrame, columns: Iterable[Any], table: str) ->
         raise SchemaError(
             f"Column(s) {examples(levels)} of the {table} table are also index level names, "
             "so pandas cannot tell which is meant. Fix: call .reset_index(drop=True) first.")
+
+
+def check_real(df: pd.DataFrame, columns: Iterable[Any], table: str, *,
+               limit: float = 1e150) -> None:
+    """Refuse complex columns, and values so large that their squares overflow (|x| above
+    ``limit``): variances, weighted sums and model fits would silently be inf or NaN.
+
+    >>> check_real(pd.DataFrame({"age": [70.0, 81.0]}), ["age"], "data")
+    """
+    for col in columns:
+        s = df[col]
+        if pd.api.types.is_complex_dtype(s):
+            raise SchemaError(
+                f"Column '{col}' of the {table} table holds complex numbers (dtype {s.dtype}), "
+                f"e.g. {examples(pd.unique(s.dropna()))}. Fix: keep the real part, e.g. "
+                f"df['{col}'] = df['{col}'].to_numpy().real, if that is what was meant.")
+        if not pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s):
+            continue
+        values = np.abs(s.to_numpy(dtype="float64", na_value=np.nan))
+        huge = np.nan_to_num(values, nan=0.0, posinf=0.0) > limit
+        if huge.any():
+            raise SchemaError(
+                f"Column '{col}' of the {table} table has {int(huge.sum())} value(s) larger "
+                f"than {limit:g} in size, e.g. {examples(s[huge])} at row index "
+                f"{examples(df.index[huge])}; their squares overflow, so every variance and "
+                "fit would be inf or NaN. Fix: rescale the column (e.g. to thousands) or "
+                "correct the values.")

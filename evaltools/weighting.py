@@ -21,6 +21,7 @@ from .validation import (
     check_bool,
     check_number,
     check_option,
+    check_plain_columns,
     check_treatment,
     check_unique_index,
     drop_redundant,
@@ -92,6 +93,7 @@ def _inputs(data, treatment, covariates, func):
         raise ParameterError(f"The 'covariates' parameter of {func} must be a list of columns "
                              f"or a formula. Got {covariates!r} instead.")
     check_unique_index(data, "data")
+    check_plain_columns(data, [treatment], "data")
     t = check_treatment(data, treatment, "data").to_numpy() == 1
     x, dropped = model_design(data, covariates, func=func)
     warn_replaced_columns(data, ["weights"], func, stacklevel=4)

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import ParameterError
-from ..validation import check_columns, check_finite, examples
+from ..validation import check_columns, check_finite, check_plain_columns, check_real, examples
 
 __all__ = ["FORMULA_FUNCTIONS", "covariate_matrix", "split_formula"]
 
@@ -83,6 +83,10 @@ def split_formula(formula: str, func: str = "this function") -> tuple[str | None
     if not isinstance(formula, str) or "~" not in formula:
         raise ParameterError(f"The formula of {func} must be a string with '~', e.g. "
                              f"'treated ~ age + C(region)'. Got {formula!r} instead.")
+    if formula.count("~") > 1:
+        raise ParameterError(f"The formula {formula!r} of {func} has {formula.count('~')} "
+                             "'~'; it must have one, between the treatment column and the "
+                             "covariates, e.g. 'treated ~ age + C(region)'.")
     lhs, _, rhs = formula.partition("~")
     lhs = lhs.strip() or None
     if lhs is not None and not lhs.isidentifier():
@@ -120,6 +124,8 @@ def covariate_matrix(data: pd.DataFrame, covariates, *, func: str, table: str = 
             raise ParameterError(f"The '{name}' parameter of {func} names a column twice: "
                                  f"{cols!r}.")
         check_columns(data, cols, table)
+        check_plain_columns(data, cols, table)
+        check_real(data, cols, table)
         check_finite(data, cols, table)
         return data[cols], None
     raise ParameterError(
@@ -151,7 +157,9 @@ def _from_formula(data: pd.DataFrame, formula: str, *, func: str,
     if lhs is not None:
         check_columns(data, [lhs], table)
     # Missing values would silently drop rows in formulaic; refuse them up front instead.
+    check_plain_columns(data, sorted(used) + ([lhs] if lhs else []), table)
     numeric = [c for c in sorted(used) if pd.api.types.is_numeric_dtype(data[c])]
+    check_real(data, numeric, table)
     check_finite(data, numeric, table)
     other = [c for c in sorted(used) if c not in numeric and data[c].isna().any()]
     if other:

@@ -114,6 +114,10 @@ def check_carry(carry, persons: pd.DataFrame, taken: set[str]) -> list[str]:
     if isinstance(carry, str) or not isinstance(carry, (list, tuple)):
         raise ParameterError(f"The 'carry' parameter of build_panel must be a list of column "
                              f"names. Got {carry!r} instead. Fix: e.g. carry=['treated'].")
+    repeated = sorted({str(c) for c in carry if list(carry).count(c) > 1})
+    if repeated:
+        raise ParameterError(f"The 'carry' parameter of build_panel names {examples(repeated)} "
+                             "more than once. Fix: list each column once.")
     missing = [c for c in carry if c not in persons.columns]
     if missing:
         raise SchemaError(f"carry names column(s) {examples(missing)} that the persons "

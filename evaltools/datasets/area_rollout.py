@@ -41,13 +41,13 @@ def _check_cohorts(cohorts) -> dict[int, float]:
                 and np.isfinite(v) and v >= 0)
 
     ok = (isinstance(cohorts, dict) and all(year_ok(y) for y in cohorts)
-          and all(share_ok(v) for v in cohorts.values()) and sum(cohorts.values()) <= 1)
+          and all(share_ok(v) for v in cohorts.values()) and 0 < sum(cohorts.values()) <= 1)
     if not ok:
         raise ParameterError(
             f"The 'cohorts' parameter of area_rollout must be a dict of {{first year: share}} "
             f"with int years in [{YEARS[0] + 1}, {YEARS[-1]}] (the panel runs {YEARS[0]}-"
             f"{YEARS[-1]}; a first year is needed before adoption) and shares >= 0 that sum "
-            f"to at most 1. Got {cohorts!r} instead.")
+            f"to at most 1 (and above 0: some area must adopt). Got {cohorts!r} instead.")
     return cohorts
 
 

@@ -13,6 +13,8 @@ from ..validation import (
     check_columns,
     check_number,
     check_option,
+    check_plain_columns,
+    check_real,
     check_treatment,
     check_unique_index,
     examples,
@@ -163,10 +165,12 @@ def prepare(data, treatment, covariates, exact, mahvars, outcome, distance, miss
     check_columns(data, extra, "data")
     needed = [c for c in dict.fromkeys([*used_columns(data, covariates), *extra])
               if c != treatment]
+    check_plain_columns(data, [treatment, *needed], "data")
     flow = [("treated supplied", int((data[treatment] == 1).sum())),
             ("controls supplied", int((data[treatment] == 0).sum()))]
     bad = data[needed].isna()
     numeric = [c for c in needed if pd.api.types.is_numeric_dtype(data[c])]
+    check_real(data, numeric, "data")
     bad[numeric] |= np.isinf(data[numeric].to_numpy(dtype=float, na_value=np.nan))
     if bad.any().any():
         counts = bad.sum()

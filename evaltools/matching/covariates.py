@@ -27,6 +27,8 @@ from ..validation import (
     check_columns,
     check_finite,
     check_no_missing,
+    check_plain_columns,
+    check_real,
     drop_redundant,
     examples,
 )
@@ -103,6 +105,7 @@ def design(data: pd.DataFrame, covariates, *, func: str, table: str = "data") ->
         raise ParameterError(f"The 'covariates' parameter of {func} names a column twice: "
                              f"{cols!r}.")
     check_columns(data, cols, table)
+    check_plain_columns(data, cols, table)
     dates = [c for c in cols if pd.api.types.is_datetime64_any_dtype(data[c])
              or pd.api.types.is_timedelta64_dtype(data[c])]
     if dates:
@@ -111,6 +114,7 @@ def design(data: pd.DataFrame, covariates, *, func: str, table: str = "data") ->
                           "age in years or days since a reference date.")
     numeric = [c for c in cols if pd.api.types.is_numeric_dtype(data[c])
                or pd.api.types.is_bool_dtype(data[c])]
+    check_real(data, numeric, table)
     check_finite(data, numeric, table)
     check_no_missing(data, [c for c in cols if c not in numeric], table)
     check_levels(data, [c for c in cols if c not in numeric], func)

@@ -36,6 +36,8 @@ def panel(small_case, **kw):
     ({"carry": ["person_id"]}, r"'carry' parameter of build_panel names \['person_id'\], which "
                                r"the panel already has"),
     ({"carry": ["ae"]}, r"names \['ae'\]"),
+    ({"carry": ["treated", "treated"]}, r"'carry' parameter of build_panel names \['treated'\] "
+                                        r"more than once"),
     ({"events": "https://example.org/e.parquet"}, r"must be a local file path.*never reads "
                                                   r"over the network"),
     ({"events": "s3://bucket/e.parquet", "engine": "duckdb"}, r"local file path"),

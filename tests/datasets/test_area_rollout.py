@@ -60,7 +60,8 @@ def test_bad_arguments_name_the_parameter():
 
 
 @pytest.mark.parametrize("cohorts", [{1990: 0.5}, {2004: 0.5}, {2014: 0.5}, {"2007": 0.5},
-                                     {2007: -0.1}, {2007: float("nan")}, {True: 0.5}])
+                                     {2007: -0.1}, {2007: float("nan")}, {True: 0.5}, {},
+                                     {2007: 0.0}])
 def test_cohort_years_inside_the_panel_and_shares_valid(cohorts):
     with pytest.raises(ParameterError, match=r"'cohorts' parameter of area_rollout .* int years "
                                              r"in \[2005, 2013\]"):
