@@ -28,7 +28,7 @@ def check_counts(table, what: str = "table") -> np.ndarray:
                           "cells could not be told apart. Fix: rename the columns so each "
                           "label is used once.")
     text = [c for c in table.columns if not pd.api.types.is_numeric_dtype(table[c])
-            or pd.api.types.is_bool_dtype(table[c])]
+            or pd.api.types.is_bool_dtype(table[c]) or pd.api.types.is_complex_dtype(table[c])]
     if text:
         raise SchemaError(f"suppress needs numeric counts; column(s) {examples(text)} of the "
                           f"{what} are not numeric (dtype {table[text[0]].dtype}). Fix: convert "

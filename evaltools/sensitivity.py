@@ -274,6 +274,13 @@ def _check_gammas(gammas) -> np.ndarray:
 
 def _pair_differences(m_or_differences, outcome):
     if not hasattr(m_or_differences, "pairs"):
+        kind = _dtype_kind(m_or_differences)
+        if kind in "mMc":
+            # numpy would read dates and durations as nanosecond counts, complex as real part.
+            raise EvaltoolsInputError(
+                "rosenbaum_bounds needs real-number pair differences (treated minus control); "
+                f"got {_dtype_kind(m_or_differences, name=True)} values. Fix: convert, e.g. "
+                "durations to days with .dt.days.")
         try:
             d = np.asarray(m_or_differences, dtype=float)
         except (TypeError, ValueError) as err:
@@ -294,6 +301,10 @@ def _pair_differences(m_or_differences, outcome):
     if outcome not in m.data.columns:
         raise SchemaError(f"The matched data has no column '{outcome}'. Fix: pass the name "
                           "of an outcome column of the data given to match.")
+    if outcome == getattr(m, "treatment", None):
+        raise ParameterError(f"The 'outcome' parameter of rosenbaum_bounds is '{outcome}', the "
+                             "treatment column of the match: every pair difference would be 1. "
+                             "Fix: pass the outcome column measured after treatment.")
     if m.pairs.groupby("treated_id").size().max() != 1 or m.pairs.control_id.duplicated().any():
         raise EvaltoolsInputError("Rosenbaum bounds here need 1:1 matched pairs without "
                                   "replacement (each treated with one control, none reused).")
@@ -311,3 +322,12 @@ def _refuse_non_finite(values: np.ndarray, what: str) -> None:
             f"{what[0].upper() + what[1:]} contain {int(np.isnan(values).sum())} missing and "
             f"{int(np.isinf(values).sum())} infinite value(s), at positions "
             f"{examples(np.flatnonzero(bad))}. Fix: drop those pairs before calling.")
+
+
+def _dtype_kind(values, name: bool = False) -> str:
+    """numpy's dtype kind (or name) of ``values``; "O" for ragged input numpy cannot read."""
+    try:
+        dtype = np.asarray(values).dtype
+    except (TypeError, ValueError):
+        return "object" if name else "O"
+    return str(dtype) if name else dtype.kind

@@ -43,6 +43,12 @@ def check_panel(data: pd.DataFrame, func: str, *, numeric: list[str], other: lis
     check_plain_columns(data, cols, "data")
     if len(data) == 0:
         raise SchemaError(f"The data of {func} has no rows.")
+    complex_cols = [c for c in numeric if c is not None
+                    and pd.api.types.is_complex_dtype(data[c])]
+    if complex_cols:
+        raise SchemaError(f"Column(s) {examples(complex_cols)} of the data of {func} hold "
+                          "complex numbers. Fix: keep the real part, e.g. "
+                          "df[col] = df[col].to_numpy().real, if that is what was meant.")
     check_finite(data, [c for c in numeric if c is not None], "data", id_col=unit)
     for col in (c for c in other if c is not None):
         if data[col].isna().any():

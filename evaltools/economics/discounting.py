@@ -135,6 +135,11 @@ def finite_array(values, name: str, func: str) -> np.ndarray:
         # numpy would silently read "50" as 50.0; an amount typed as text is a mistake.
         raise ParameterError(f"The '{name}' parameter of {func} must be numbers, not text. Got "
                              f"{values!r} instead. Fix: convert with float() or pd.to_numeric.")
+    kind = _dtype_kind(values)
+    if kind in "mMcb":
+        raise ParameterError(f"The '{name}' parameter of {func} must be real amounts. Got "
+                             f"{_dtype_kind(values, name=True)} values instead. Fix: convert them to "
+                             "numbers (dates, durations, complex and True/False are not amounts).")
     try:
         arr = np.asarray(values, dtype=float)
     except (TypeError, ValueError):
@@ -148,3 +153,12 @@ def finite_array(values, name: str, func: str) -> np.ndarray:
             f"{int(np.isinf(arr).sum())} infinite value(s), at position(s) {where.tolist()}. "
             "Fix: fill or remove them; every amount must be a finite number.")
     return arr
+
+
+def _dtype_kind(values, name: bool = False) -> str:
+    """numpy's dtype kind (or name) of ``values``; "O" for ragged input numpy cannot read."""
+    try:
+        dtype = np.asarray(values).dtype
+    except (TypeError, ValueError):
+        return "object" if name else "O"
+    return str(dtype) if name else dtype.kind

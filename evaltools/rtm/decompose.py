@@ -69,6 +69,12 @@ class DecompositionResult(TableResult):
 
 
 def _values(values, label):
+    kind = _dtype_kind(values)
+    if kind in "mMc":
+        # numpy would read dates and durations as nanosecond counts, complex as real part.
+        raise EvaltoolsInputError(f"{label} must be real numbers, one per person. Got "
+                                  f"{_dtype_kind(values, name=True)} values. Fix: convert them, e.g. "
+                                  "durations to days with .dt.days.")
     try:
         arr = np.asarray(values, float)
     except (TypeError, ValueError):
@@ -281,3 +287,12 @@ def decompose_with_model(treated_before, treated_after, *, model, threshold=None
     return DecompositionResult(table=table, draws=draws, n=len(treated), meta=run_meta(dict(
         n_boot=n_boot, threshold=threshold, top=top, model=str(model)),
         random_state=random_state))
+
+
+def _dtype_kind(values, name: bool = False) -> str:
+    """numpy's dtype kind (or name) of ``values``; "O" for ragged input numpy cannot read."""
+    try:
+        dtype = np.asarray(values).dtype
+    except (TypeError, ValueError):
+        return "object" if name else "O"
+    return str(dtype) if name else dtype.kind

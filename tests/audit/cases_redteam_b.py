@@ -609,8 +609,6 @@ def _evidence_cases():
              ("attrition",)),
         Case(a, "rate_design: replications True", lambda: rd(design="rct", replications=True),
              ("replications",)),
-        Case(a, "rate_design: comparison hostile", lambda: rd(
-            design="quasi_experimental", comparison="<img src=x onerror=alert(1)>"), ("comparison",)),
         Case(a, "rate_design: attrition NaN", lambda: rd(design="rct", attrition=np.nan),
              ("attrition",)),
         Case(a, "rate_design: valid_measures 'no'", lambda: rd(
@@ -688,9 +686,147 @@ def _reporting_cases():
     ]
 
 
+def _fig_ax():
+    import matplotlib.pyplot as plt
+    return plt.subplots()
+
+
+def _axes_array():
+    import matplotlib.pyplot as plt
+    return plt.subplots(1, 2)[1]
+
+
+@cache
+def _es_fit():
+    return es()
+
+
+@cache
+def _decomp():
+    return et.rtm.decompose_change([3.0, 2, 4, 5], [1.0, 2, 1, 2], [2.0, 2, 2, 3],
+                                   [1.0, 1, 1, 2], n_boot=50, random_state=1, progress=False)
+
+
+def _pipeline_cases():
+    a, ec, e = "pipeline_rt", et.economics, et.sensitivity.e_value
+    model = et.rtm.CountModel(**POP)
+    return [
+        Case(a, "benefit_cost: effect an EventStudyResult", lambda: ec.benefit_cost(
+            _es_fit(), **BC), ("effect",)),
+        Case(a, "benefit_cost: effect a BaconResult", lambda: ec.benefit_cost(bacon(), **BC),
+             ("effect",)),
+        Case(a, "benefit_cost: effect an RTMEstimate", lambda: ec.benefit_cost(
+            et.rtm.expected_rtm_counts(model, threshold=2), **BC), ("effect",)),
+        Case(a, "benefit_cost: effect an EValue", lambda: ec.benefit_cost(e(1.5), **BC),
+             ("effect",)),
+        Case(a, "benefit_cost: effect a MatchResult", lambda: ec.benefit_cost(matched(), **BC),
+             ("effect",)),
+        Case(a, "benefit_cost: effect a dict", lambda: ec.benefit_cost(
+            {"estimate": 0.2, "std_error": 0.1}, **BC), ("effect",)),
+        Case(a, "e_value: estimate an AggregateResult", lambda: e(fit().aggregate("simple")),
+             ("estimate",)),
+        Case(a, "e_value: estimate an RTMEstimate", lambda: e(
+            et.rtm.expected_rtm_counts(model, threshold=2)), ("estimate",)),
+        Case(a, "rosenbaum: an ATTgtResult", lambda: et.sensitivity.rosenbaum_bounds(fit()),
+             ("m_or_differences", "differences", "MatchResult")),
+        Case(a, "rosenbaum: outcome is the treatment column", lambda:
+             et.sensitivity.rosenbaum_bounds(matched(), "treated"), ("treated", "outcome")),
+        Case(a, "payments: baseline a DiDResult", lambda: ec.outcome_payments(
+            [1.0, 2], fit_2x2(), tariff=100.0, service_cost=50.0, people=10), ("baseline",)),
+        Case(a, "att_gt: data a MatchResult", lambda: att(data=matched()),
+             ("data", "DataFrame")),
+        Case(a, "twfe: data an ATTgtResult", lambda: tw(data=fit()), ("data", "DataFrame")),
+        Case(a, "fit_count_model: data a TrajectoryResult", lambda: et.rtm.fit_count_model(
+            et.rtm.selection_trajectory(_rtm_panel(), outcome="emergency", select_period=0,
+                                        threshold=2), "emergency"), ("data", "DataFrame")),
+        Case(a, "audit: population an RTMEstimate", lambda: et.rtm.audit_claim(
+            before=2.9, after=1.5, n=100, threshold=2,
+            population=et.rtm.expected_rtm_counts(model, threshold=2)), ("population",)),
+        Case(a, "suppress: a DiDResult", lambda: et.disclosure.suppress(fit_2x2()),
+             ("table", "DataFrame")),
+        Case(a, "suppress: a tidy table of estimates", lambda: et.disclosure.suppress(
+            fit_2x2().tidy()), ("term", "count", "estimate")),
+        Case(a, "compare: nested list", lambda: et.reporting.compare([[fit_2x2(), tw()]]),
+             ("results",)),
+        Case(a, "method_statement: a list of one result", lambda: et.reporting.method_statement(
+            [fit_2x2()]), ("result",)),
+    ]
+
+
+def _plot_cases():
+    a = "plot_rt"
+    return [
+        Case(a, "event_study plot: ax the (fig, ax) pair", lambda: _es_fit().plot(ax=_fig_ax()),
+             ("ax",)),
+        Case(a, "att_gt plot: ax an array of axes", lambda: fit().plot(ax=_axes_array()),
+             ("ax",)),
+        Case(a, "aggregate plot: ax the (fig, ax) pair", lambda: fit().aggregate(
+            "dynamic").plot(ax=_fig_ax()), ("ax",)),
+        Case(a, "bacon plot: ax an array of axes", lambda: bacon().plot(ax=_axes_array()),
+             ("ax",)),
+        Case(a, "trajectory plot: ax the (fig, ax) pair", lambda: et.rtm.selection_trajectory(
+            _rtm_panel(), outcome="emergency", select_period=0, threshold=2).plot(
+            ax=_fig_ax()), ("ax",)),
+        Case(a, "decompose plot: ax an array of axes", lambda: _decomp().plot(ax=_axes_array()),
+             ("ax",)),
+        Case(a, "decompose tidy: level '95%'", lambda: _decomp().tidy("95%"), ("level",)),
+        Case(a, "payments plot: ax the (fig, ax) pair", lambda: et.economics.outcome_payments(
+            [90.0, 80], 100.0, tariff=1000.0, service_cost=10_000.0, people=100).plot(
+            ax=_fig_ax()), ("ax",)),
+    ]
+
+
+def _more_dtype_cases():
+    a = "dtype_rt"
+    dc = et.rtm.decompose_change
+    return [
+        Case(a, "decompose: timedelta values", lambda: dc(
+            pd.to_timedelta([3, 2, 4, 5], unit="D"), [1.0, 2, 1, 2], [2.0, 2, 2, 3],
+            [1.0, 1, 1, 2], progress=False), ("treated_before",)),
+        Case(a, "decompose: dates", lambda: dc(
+            pd.to_datetime(["2020-01-01"] * 4), [1.0, 2, 1, 2], [2.0, 2, 2, 3],
+            [1.0, 1, 1, 2], progress=False), ("treated_before",)),
+        Case(a, "present_value: timedelta flows", lambda: et.economics.present_value(
+            pd.to_timedelta([1, 2], unit="D")), ("flows",)),
+        Case(a, "payments: outcomes boolean", lambda: et.economics.outcome_payments(
+            [True, False], [2.0, 2], tariff=100.0, service_cost=50.0, people=10),
+             ("outcomes",)),
+        Case(a, "e_value: estimate a date", lambda: et.sensitivity.e_value(
+            np.datetime64("2020-01-01")), ("estimate",)),
+        Case(a, "rosenbaum: timedelta differences", lambda: et.sensitivity.rosenbaum_bounds(
+            pd.to_timedelta(np.arange(1, 30), unit="D")), ("differences",)),
+        Case(a, "fit: time tz-aware dates", lambda: et.rtm.fit_count_model(_rtm_panel().assign(
+            rel_period=lambda d: pd.to_datetime(d["rel_period"] + 2020, format="%Y").dt
+            .tz_localize("UTC")), "emergency"), ("rel_period",)),
+        Case(a, "fit: unit NaN", lambda: et.rtm.fit_count_model(_rtm_panel().assign(
+            person_id=lambda d: d["person_id"].astype(float).where(d.index != 3)),
+            "emergency"), ("person_id",)),
+        Case(a, "suppress: complex counts", lambda: et.disclosure.suppress(
+            _table().astype(complex)), ("north", "count", "numeric", "complex")),
+        Case(a, "suppress: count_col with NaN", lambda: et.disclosure.suppress(pd.DataFrame(
+            {"g": ["a", "b", "c"], "n": [5.0, np.nan, 9.0]}), count_col="n"), ("n",)),
+        Case(a, "suppress: rounding NaN", lambda: et.disclosure.suppress(
+            _table(), rounding=np.nan), ("rounding",)),
+        Case(a, "suppress: margins 'yes'", lambda: et.disclosure.suppress(
+            _table(), margins="yes"), ("margins",)),
+        Case(a, "did_2x2: outcome complex", lambda: two(data=pd_with(
+            y=lambda d: d["y"].astype(complex))), ("y",)),
+        Case(a, "twfe: outcome timedelta", lambda: tw(data=pd_with(
+            y=lambda d: pd.to_timedelta(d["count"], unit="D"))), ("y",)),
+        Case(a, "event_study: cluster category with unused levels and NA", lambda: es(
+            cluster="cl", data=pd_with(cl=lambda d: pd.Categorical(
+                d["area"].where(d["area"] != 3), categories=range(100)))), ("cl",)),
+        Case(a, "normal: cutoffs reversed for both tails", lambda: et.rtm.expected_rtm_normal(
+            10, 2, 0.5, (14, 6), tail="both"), ("cutoff",)),
+        Case(a, "normal: mean a numpy 0-d text", lambda: et.rtm.expected_rtm_normal(
+            np.str_("10"), 2, 0.5, 12), ("mean",)),
+    ]
+
+
 def cases() -> list[Case]:
     return (_did_dtype_cases() + _did_result_cases() + _did_2x2_cases() + _twfe_cases()
             + _event_bacon_cases() + _matched_did_cases() + _rtm_normal_cases()
             + _rtm_count_cases() + _rtm_fit_cases() + _rtm_decompose_cases()
             + _sensitivity_cases() + _economics_cases() + _evidence_cases()
-            + _disclosure_cases() + _reporting_cases())
+            + _disclosure_cases() + _reporting_cases() + _pipeline_cases()
+            + _plot_cases() + _more_dtype_cases())

@@ -102,3 +102,8 @@ def test_matched_did_refuses_true_false_exposure():
                           "subclass": np.arange(20) // 2, "weights": 1.0})
     with pytest.raises(SchemaError, match=r"exposure column 'exposure'.*True/False"):
         et.did.matched_did(panel, table, outcome="y", pre=(-3, 0), post=(0, 3))
+
+
+def test_complex_outcome_is_refused():
+    with pytest.raises(SchemaError, match=r"Column\(s\) \['y'\] of the data of twfe hold complex"):
+        et.did.twfe(_panel().assign(y=lambda x: x["y"].astype(complex)), **TW)

@@ -4,10 +4,11 @@ sums that overflow, a declining schedule of no years, an impossible sample size.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import evaltools as et
-from evaltools.exceptions import ParameterError
+from evaltools.exceptions import ParameterError, SchemaError
 
 
 def test_service_cost_as_text_is_refused():
@@ -49,3 +50,19 @@ def test_one_year_of_declining_discounting_is_undiscounted():
 def test_rate_design_sample_size_beyond_any_population_is_refused():
     with pytest.raises(ParameterError, match=r"'sample_size' parameter of rate_design"):
         et.evidence.rate_design(design="rct", sample_size=1e300)
+
+
+def test_dates_durations_and_true_false_are_not_amounts():
+    with pytest.raises(ParameterError, match=r"'flows' parameter of present_value must be real "
+                                             "amounts"):
+        et.economics.present_value(pd.to_timedelta([1, 2], unit="D"))
+    with pytest.raises(ParameterError, match=r"'outcomes' parameter of outcome_payments must be "
+                                             "real amounts"):
+        et.economics.outcome_payments([True, False], [2.0, 2], tariff=100.0,
+                                      service_cost=50.0, people=10)
+
+
+def test_suppress_refuses_complex_counts():
+    with pytest.raises(SchemaError, match=r"suppress needs numeric counts; column\(s\) "
+                                          r"\['a'\].*complex128"):
+        et.disclosure.suppress(pd.DataFrame({"a": [12, 3]}, dtype=complex))

@@ -260,3 +260,18 @@ def test_rosenbaum_with_enough_pairs_does_not_warn(recwarn):
     et.sensitivity.rosenbaum_bounds(np.array([0.4, 1.0, 0.2, 0.7, 1.5]))
     from evaltools.exceptions import DataWarning
     assert not [w for w in recwarn if issubclass(w.category, DataWarning)]
+
+
+def test_rosenbaum_refuses_durations_as_differences():
+    with pytest.raises(EvaltoolsInputError, match="real-number pair differences"):
+        et.sensitivity.rosenbaum_bounds(pd.to_timedelta(np.arange(1, 30), unit="D"))
+
+
+def test_rosenbaum_refuses_the_treatment_column_as_outcome():
+    rng = np.random.default_rng(7)
+    df = pd.DataFrame({"treated": np.r_[np.ones(20), np.zeros(40)].astype(int),
+                       "age": rng.normal(70, 5, 60), "y": rng.normal(0, 1, 60)})
+    m = et.match(df, treatment="treated", covariates=["age"], random_state=1)
+    with pytest.raises(ParameterError, match=r"'outcome' parameter of rosenbaum_bounds is "
+                                             "'treated', the treatment column"):
+        et.sensitivity.rosenbaum_bounds(m, "treated")

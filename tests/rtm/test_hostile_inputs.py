@@ -49,3 +49,12 @@ def test_decompose_refuses_one_person_per_group():
         et.rtm.decompose_change([3.0], [1.0], [2.0, 3.0], [1.0, 2.0], progress=False)
     with pytest.raises(EvaltoolsInputError, match=r"control_before and control_after hold one"):
         et.rtm.decompose_change([3.0, 2.0], [1.0, 2.0], [2.0], [1.0], progress=False)
+
+
+@pytest.mark.parametrize("values", [pd.to_timedelta([3, 2, 4], unit="D"),
+                                    pd.to_datetime(["2020-01-01"] * 3),
+                                    np.array([3, 2, 4], dtype=complex)])
+def test_decompose_refuses_dates_durations_and_complex(values):
+    with pytest.raises(EvaltoolsInputError, match=r"treated_before must be real numbers"):
+        et.rtm.decompose_change(values, [1.0, 2, 1], [2.0, 2, 2], [1.0, 1, 1],
+                                progress=False)
