@@ -227,9 +227,10 @@ class EvidenceClaim:
         return rows
 
     def to_markdown(self) -> str:
-        lines = [f"## Evidence audit: {self.programme}", "", "| | |", "| --- | --- |"]
-        lines += [f"| {k} | {v} |" for k, v in self._rows()]
-        lines += [""] + [f"- {f}" for f in self.findings]
+        # Markdown passes HTML through, and a '|' would split a table cell: escape both.
+        lines = [f"## Evidence audit: {_md(self.programme)}", "", "| | |", "| --- | --- |"]
+        lines += [f"| {_md(k)} | {_md(v)} |" for k, v in self._rows()]
+        lines += [""] + [f"- {_md(f)}" for f in self.findings]
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
@@ -243,3 +244,8 @@ class EvidenceClaim:
         out = asdict(self)
         out["rating"] = None if self.rating is None else self.rating.label
         return out
+
+
+def _md(text: str) -> str:
+    """Text safe inside Markdown: HTML escaped, table pipes and line breaks neutralised."""
+    return html.escape(str(text), quote=False).replace("|", "\\|").replace("\n", " ")

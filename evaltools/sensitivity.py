@@ -80,7 +80,8 @@ def _to_rr(value: float, kind: str, rare: bool) -> float:
         return float(np.sqrt(value))
     if kind == "hr":  # common outcome: VanderWeele (2020, Biometrics 76:746)
         return float((1 - 0.5 ** np.sqrt(value)) / (1 - 0.5 ** np.sqrt(1 / value)))
-    return float(np.exp(0.91 * value))  # "smd": standardised mean difference
+    with np.errstate(over="ignore"):  # an overflow is refused by e_value
+        return float(np.exp(0.91 * value))  # "smd": standardised mean difference
 
 
 def _check_e_inputs(estimate, lower, upper, kind, true):
@@ -148,7 +149,16 @@ def e_value(estimate: float, lower: float | None = None, upper: float | None = N
         limit = 1.0 if lo < rr_true else _threshold(lo, rr_true)
     elif rr < rr_true and hi is not None:
         limit = 1.0 if hi > rr_true else _threshold(hi, rr_true)
-    return EValue(estimate=estimate, e_estimate=_threshold(rr, rr_true), e_limit=limit,
+    e_estimate = _threshold(rr, rr_true)
+    if not (np.isfinite(e_estimate) and (limit is None or np.isfinite(limit))):
+        # A ratio of 1e-320 or a difference of 1e300 overflows on the risk-ratio scale.
+        which, value = (("estimate", estimate) if not np.isfinite(e_estimate)
+                        else ("lower/upper", (lower, upper)))
+        raise ParameterError(f"The '{which}' parameter of e_value is too extreme to give an "
+                             f"E-value (got {value!r}; on the risk-ratio scale it is "
+                             f"{rr if which == 'estimate' else (lo, hi)!r}). Fix: check the "
+                             "scale: ratios as e.g. 1.5, a standardised difference as e.g. 0.3.")
+    return EValue(estimate=estimate, e_estimate=e_estimate, e_limit=limit,
                   kind=kind, true=rr_true, rr=rr,
                   meta=run_meta(dict(kind=kind, rare=rare, lower=lower, upper=upper,
                                      true=true)))
@@ -264,6 +274,9 @@ def _check_gammas(gammas) -> np.ndarray:
                              "np.arange(1, 5.01, 0.25) is enough to find where significance "
                              "is lost.")
     values = np.atleast_1d(np.asarray(gammas, dtype=object))
+    if values.ndim > 1:
+        raise ParameterError("The 'gammas' parameter of rosenbaum_bounds must be a flat list of "
+                             f"Gamma values. Got an array of shape {values.shape} instead.")
     if values.size == 0:
         raise ParameterError("The 'gammas' parameter of rosenbaum_bounds must list at least "
                              "one Gamma >= 1. Got an empty list instead.")

@@ -107,7 +107,7 @@ def _covariate_array(data, covariates, outcome, unit, time, cohort, index, perio
     """Covariates with a constant: units x (1+k) if fixed within unit, else per period."""
     if covariates is None:
         return np.ones((len(index), 1)), []
-    check_covariates_arg(covariates, "att_gt")
+    covariates = check_covariates_arg(covariates, "att_gt")
     listed = covariates if isinstance(covariates, (list, tuple)) else []
     roles = [c for c in (unit, time, cohort) if c in listed]
     if roles:

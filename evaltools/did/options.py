@@ -71,15 +71,20 @@ the period column as time=.
         seen[value] = role
 
 
-def check_covariates_arg(covariates, func: str) -> None:
+def check_covariates_arg(covariates, func: str):
     """A string must be a formula: a bare name is most likely one column meant as a list.
+    Column names given as a pandas Index, Series or numpy array come back as a list.
 
-    >>> check_covariates_arg("~ age + C(region)", "did_2x2")
+    >>> check_covariates_arg(pd.Index(["age", "sex"]), "did_2x2")
+    ['age', 'sex']
     """
+    if isinstance(covariates, (pd.Index, pd.Series, np.ndarray)):
+        covariates = list(covariates)
     if isinstance(covariates, str) and "~" not in covariates:
         raise ParameterError(f"The 'covariates' parameter of {func} must be a list of column "
                              f"names or a formula with '~'. Got {covariates!r} instead. Fix: "
                              f"covariates=[{covariates!r}] or covariates='~ {covariates}'.")
+    return covariates
 
 
 _TOO_LARGE = 1e100

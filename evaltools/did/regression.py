@@ -82,7 +82,7 @@ class DiDResult(ResultMixin):
 
 def read_covariates(data: pd.DataFrame, covariates, outcome: str, func: str) -> pd.DataFrame:
     """Covariate columns from a list or a formula (``"~ age + C(region)"``)."""
-    check_covariates_arg(covariates, func)
+    covariates = check_covariates_arg(covariates, func)
     x, lhs = covariate_matrix(data, covariates, func=func)
     if outcome in x.columns:
         raise SchemaError(f"The covariates of {func} include the outcome {outcome!r}: a "

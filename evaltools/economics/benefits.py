@@ -165,6 +165,7 @@ def benefit_cost(effect, *, unit_cost: float, people: int, cost: float, years: i
     check_number(n_sim, "n_sim", func, low=100, high=10_000_000, integer=True)
     check_random_state(random_state, func)
     factor = discount_factors(years, rate) @ ((1 - drop_off) ** np.arange(years))
+    _check_computable(unit_cost * people * factor, "unit_cost' and 'people", func)
     per_unit_effect = adjusted_value(unit_cost * people * factor, deadweight=deadweight,
                                      displacement=displacement, attribution=attribution)
     est, se = _effect_parts(effect)
@@ -178,6 +179,7 @@ def benefit_cost(effect, *, unit_cost: float, people: int, cost: float, years: i
     else:
         draws = np.random.default_rng(random_state).normal(est, se, int(n_sim))
         s_lo, s_hi = np.quantile(draws * per_unit_effect, [0.025, 0.975])
+    _check_computable(savings / cost, "cost", func)
     table = pd.DataFrame({
         "estimate": [savings, savings - cost, savings / cost],
         "ci_low": [s_lo, s_lo - cost, s_lo / cost],
@@ -202,3 +204,12 @@ def break_even_effect(*, unit_cost: float, people: int, cost: float, years: int 
     _check_costs(unit_cost, people, cost, years, rate, drop_off, "break_even_effect")
     factor = discount_factors(years, rate) @ ((1 - drop_off) ** np.arange(years))
     return float(cost / (unit_cost * people * factor))
+
+
+def _check_computable(value: float, names: str, func: str) -> None:
+    """Amounts so large or small that the arithmetic overflows are a slip of units."""
+    if not np.isfinite(value):
+        raise ParameterError(f"The '{names}' parameter(s) of {func} give amounts too large or "
+                             "too small to compute (the result overflows). Fix: check the "
+                             "units, e.g. pounds not pence, and that cost is the whole "
+                             "programme's cost.")

@@ -818,6 +818,16 @@ def _more_dtype_cases():
                 d["area"].where(d["area"] != 3), categories=range(100)))), ("cl",)),
         Case(a, "normal: cutoffs reversed for both tails", lambda: et.rtm.expected_rtm_normal(
             10, 2, 0.5, (14, 6), tail="both"), ("cutoff",)),
+        Case(a, "e_value: subnormal ratio", lambda: et.sensitivity.e_value(5e-324),
+             ("estimate",)),
+        Case(a, "e_value: smd 1e300", lambda: et.sensitivity.e_value(1e300, kind="smd"),
+             ("estimate",)),
+        Case(a, "benefit_cost: unit_cost 1e300", lambda: et.economics.benefit_cost(
+            0.2, unit_cost=1e300, people=10**9, cost=1.0), ("unit_cost",)),
+        Case(a, "benefit_cost: cost subnormal", lambda: et.economics.benefit_cost(
+            0.2, unit_cost=2000.0, people=500, cost=5e-324), ("cost",)),
+        Case(a, "rosenbaum: gammas a 2-D array", lambda: et.sensitivity.rosenbaum_bounds(
+            np.random.default_rng(1).normal(0.5, 1, 50), gammas=np.ones((2, 2))), ("gammas",)),
         Case(a, "normal: mean a numpy 0-d text", lambda: et.rtm.expected_rtm_normal(
             np.str_("10"), 2, 0.5, 12), ("mean",)),
     ]

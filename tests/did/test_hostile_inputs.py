@@ -107,3 +107,10 @@ def test_matched_did_refuses_true_false_exposure():
 def test_complex_outcome_is_refused():
     with pytest.raises(SchemaError, match=r"Column\(s\) \['y'\] of the data of twfe hold complex"):
         et.did.twfe(_panel().assign(y=lambda x: x["y"].astype(complex)), **TW)
+
+
+def test_covariates_given_as_a_pandas_index_are_read_as_names():
+    d = _panel().assign(x=lambda x: np.random.default_rng(1).normal(0, 1, len(x)))
+    by_index = et.did.att_gt(d, **ATT, covariates=pd.Index(["x"]))
+    by_list = et.did.att_gt(d, **ATT, covariates=["x"])
+    pd.testing.assert_frame_equal(by_index.summary(), by_list.summary())

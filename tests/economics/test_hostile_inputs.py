@@ -66,3 +66,19 @@ def test_suppress_refuses_complex_counts():
     with pytest.raises(SchemaError, match=r"suppress needs numeric counts; column\(s\) "
                                           r"\['a'\].*complex128"):
         et.disclosure.suppress(pd.DataFrame({"a": [12, 3]}, dtype=complex))
+
+
+def test_benefit_cost_amounts_that_overflow_are_refused():
+    with pytest.raises(ParameterError, match=r"'unit_cost' and 'people' parameter\(s\) of "
+                                             "benefit_cost give amounts too large"):
+        et.economics.benefit_cost(0.2, unit_cost=1e300, people=10**9, cost=1.0)
+    with pytest.raises(ParameterError, match=r"'cost' parameter\(s\) of benefit_cost"):
+        et.economics.benefit_cost(0.2, unit_cost=2000.0, people=500, cost=5e-324)
+
+
+def test_evidence_markdown_escapes_html_and_table_pipes():
+    claim = et.evidence.EvidenceClaim(programme="<script>alert(1)</script>", claim="a | b",
+                                      design="rct", findings=["<b>x</b>"])
+    md = claim.to_markdown()
+    assert "<script>" not in md and "&lt;script&gt;" in md
+    assert "| Claim | a \\| b |" in md and "- &lt;b&gt;x&lt;/b&gt;" in md

@@ -275,3 +275,15 @@ def test_rosenbaum_refuses_the_treatment_column_as_outcome():
     with pytest.raises(ParameterError, match=r"'outcome' parameter of rosenbaum_bounds is "
                                              "'treated', the treatment column"):
         et.sensitivity.rosenbaum_bounds(m, "treated")
+
+
+@pytest.mark.parametrize("estimate, kind", [(5e-324, "rr"), (1e300, "smd")])
+def test_e_value_too_extreme_to_compute_is_refused(estimate, kind):
+    with pytest.raises(ParameterError, match=r"'estimate' parameter of e_value is too extreme"):
+        et.sensitivity.e_value(estimate, kind=kind)
+
+
+def test_rosenbaum_refuses_a_2d_gamma_grid():
+    with pytest.raises(ParameterError, match=r"'gammas' parameter of rosenbaum_bounds must be "
+                                             r"a flat list.*\(2, 2\)"):
+        et.sensitivity.rosenbaum_bounds(np.arange(1.0, 30.0), gammas=np.ones((2, 2)))
