@@ -242,6 +242,13 @@ def _check_roles(s: Sample, outcome, exposure, covariates) -> None:
         raise ParameterError(f"The 'covariates' parameter of estimate_att includes the outcome "
                              f"'{outcome}': adjusting for the outcome itself removes the "
                              "effect. Fix: leave it out.")
+    roles = {outcome: "the outcome", s.treatment: "the treatment", s.weights: "the weights",
+             exposure: "the exposure"}
+    if s.cluster is not None and s.cluster in roles:
+        raise ParameterError(f"The 'cluster' parameter of estimate_att names '{s.cluster}', "
+                             f"which is {roles[s.cluster]} column: clusters must be groups "
+                             "such as matched sets or practices. Fix: name the grouping "
+                             "column, or pass se='robust' with cluster=None.")
 
 
 def _check_group_weights(s: Sample) -> None:

@@ -176,4 +176,19 @@ def _from_formula(data: pd.DataFrame, formula: str, *, func: str,
                              f"{err}") from None
     x = pd.DataFrame(x).drop(columns=["Intercept"], errors="ignore")
     x.index = data.index
+    _check_computed(x, formula, func)
     return x.astype("float64"), lhs
+
+
+def _check_computed(x: pd.DataFrame, formula: str, func: str) -> None:
+    """Terms computed from finite columns can still overflow or divide by zero."""
+    values = x.to_numpy(dtype="float64")
+    bad = ~np.isfinite(values)
+    if bad.any():
+        cols = [str(c) for c in x.columns[bad.any(axis=0)]]
+        rows = x.index[bad.any(axis=1)]
+        raise ParameterError(
+            f"The formula {formula!r} of {func} computes infinite or missing values in "
+            f"term(s) {examples(cols)} for {len(rows)} row(s), at row index {examples(rows)} "
+            "(an overflowing power, a division by zero, or a log of zero or a negative). Fix: "
+            "rescale or transform the columns so that every term is finite.")

@@ -9,7 +9,9 @@ estimate rests on).
 
 from __future__ import annotations
 
+import functools
 import html
+import inspect
 import platform
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -62,6 +64,34 @@ def format_table(df: pd.DataFrame, digits: int = 4) -> pd.DataFrame:
 
 
 TIDY_COLUMNS = ["term", "estimate", "std_error", "conf_low", "conf_high", "p_value", "n"]
+STRICT_METHODS = ("summary", "tidy", "conf_int")  # arguments checked, wrong ones named
+
+
+def _strict(method):
+    """Wrap a result method so that arguments it does not take raise a ParameterError
+    naming them (``summary(digits=2)``, ``conf_int(alpha=0.05)``), not a bare TypeError."""
+    signature = inspect.signature(method)
+
+    @functools.wraps(method)
+    def checked(self, *args, **kwargs):
+        try:
+            signature.bind(self, *args, **kwargs)
+        except TypeError:
+            from ..exceptions import ParameterError
+
+            name = f"{type(self).__name__}.{method.__name__}()"
+            takes = [p for p in list(signature.parameters)[1:]]
+            given = [repr(a) for a in args] + [f"{k}={v!r}" for k, v in kwargs.items()]
+            hint = (" Fix: round the table yourself, e.g. .summary().round(2)."
+                    if method.__name__ == "summary" else
+                    " Fix: give the confidence level as level=0.95 (alpha = 1 - level).")
+            raise ParameterError(
+                f"{name} takes {'only ' + ', '.join(takes) if takes else 'no arguments'}; "
+                f"got {', '.join(given)}.{hint}") from None
+        return method(self, *args, **kwargs)
+
+    checked._strict = True
+    return checked
 
 
 class ResultMixin:
@@ -78,6 +108,13 @@ class ResultMixin:
     _title: str = "Result"
     meta: dict[str, Any]
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for name in STRICT_METHODS:
+            method = cls.__dict__.get(name)
+            if inspect.isfunction(method) and not getattr(method, "_strict", False):
+                setattr(cls, name, _strict(method))
+
     def summary(self) -> pd.DataFrame:  # pragma: no cover - subclasses override
         raise NotImplementedError
 
@@ -85,6 +122,7 @@ class ResultMixin:
         raise TypeError(f"{type(self).__name__} holds no estimates with standard errors; "
                         "use .summary() for its table.")
 
+    @_strict
     def tidy(self, level: float = 0.95) -> pd.DataFrame:
         """One row per term: term, estimate, std_error, conf_low, conf_high, p_value, n."""
         from ..validation import check_number
@@ -112,6 +150,7 @@ class ResultMixin:
             "conf_low": low, "conf_high": high,
             "p_value": p, "n": e["n"] if "n" in e else np.nan})
 
+    @_strict
     def conf_int(self, level: float = 0.95) -> pd.DataFrame:
         """Confidence limits at ``level``: a DataFrame indexed by term with lower, upper."""
         t = self.tidy(level)

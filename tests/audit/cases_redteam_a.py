@@ -613,6 +613,115 @@ def cli_rt() -> list[Case]:
     ]
 
 
+def round_two() -> list[Case]:
+    """Formula corners, index names that shadow columns, pipelines fed the wrong object and
+    result methods given arguments they do not take."""
+    a, r, c = "matching_rt", "results_rt", "cohort_rt"
+    persons, events = _part(), popp()[1]
+    cases = [
+        Case(a, "formula power that overflows", _m(covariates="treated ~ age + I(age ** 400)"),
+             ("formula", "age", "inf")),
+        Case(a, "formula division by zero", _m(covariates="treated ~ age + I(x1 / 0)"),
+             ("formula", "x1", "inf")),
+        Case(a, "formula left side a number", _m(covariates="1 ~ age"), ("formula", "left")),
+        Case(a, "formula with no covariates but -1", _m(covariates="treated ~ -1"),
+             ("formula", "covariate")),
+        Case(a, "formula with R's dot", _m(covariates="treated ~ ."), ("formula", ".")),
+        Case(a, "formula with a string literal", _m(covariates="treated ~ age + 'abc'"),
+             ("formula", "abc")),
+        Case(a, "formula with Cyrillic lookalike", _m(covariates="treated ~ \u0430ge"),
+             ("\u0430ge",)),
+        Case(a, "formula with one indicator per person", _ipw(covariates="treated ~ C(pid)"),
+             ("pid",)),
+        Case(a, "index name shadows a covariate", _m(lambda: people().rename_axis("age")),
+             ("age", "index")),
+        Case(a, "index name shadows the treatment", _bt(
+            lambda: people().rename_axis("treated")), ("treated", "index")),
+        Case(a, "cutpoints a list", _m(method="cem", cutpoints=[3]), ("cutpoints",)),
+        Case(a, "caliper an array", _m(caliper=np.array([0.2])), ("caliper",)),
+        Case(a, "prognostic outcome with NaN", _m(lambda: _p(y=people()["y"].where(
+            people().index != 1)), distance="prognostic", outcome="y"), ("y",)),
+        Case("balance_rt", "weights a WeightResult", _bt(weights=_weights()), ("weights",)),
+        Case("balance_rt", "formula left side not the treatment", _bt(
+            covariates="female ~ age"), ("female", "treatment")),
+        Case("weighting_rt", "WeightResult.balance covariate missing", lambda: _weights(
+            ).balance(["nope"]), ("nope",)),
+        Case("effects_rt", "cluster is the treatment", _att(
+            lambda: _md(), cluster="treated", se="cluster"), ("cluster", "treated")),
+        Case("effects_rt", "cluster is the outcome", _att(
+            lambda: _md(), cluster="y", se="cluster"), ("cluster", "y")),
+        Case("effects_rt", "exposure is the treatment", _att(
+            outcome="admissions", model="poisson", exposure="treated"),
+            ("exposure", "treated")),
+        Case("effects_rt", "index name shadows the outcome", _att(
+            lambda: _md().rename_axis("y")), ("y", "index")),
+        Case("effects_rt", "poisson counts 1e200", _att(
+            lambda: _md().assign(admissions=lambda d: d["admissions"] * 1e200),
+            outcome="admissions", model="poisson"), ("admissions",)),
+        Case(c, "persons a MatchResult", lambda: _panel(persons=matched()), ("persons",)),
+        Case(c, "events a SortedEvents", lambda: _panel(events=et.cohort.SortedEvents(
+            events, AE)), ("events",)),
+        Case(c, "persons indexed by person_id", lambda: _panel(
+            persons=persons.set_index("person_id")), ("person_id",)),
+        Case(c, "events indexed by person_id", lambda: _panel(
+            events=events.set_index("person_id")), ("person_id",)),
+        Case(c, "index date before 1678", lambda: _panel(persons=persons.assign(
+            index_date="1066-10-14")), ("index_date",)),
+        Case(c, "index date impossible", lambda: _panel(persons=persons.assign(
+            index_date="2020-13-45")), ("index_date",)),
+        Case(c, "person ids booleans", lambda: _panel(persons=persons.assign(
+            person_id=persons.index % 2 == 0)), ("person_id",)),
+        Case(c, "event ids category with NA", lambda: _panel(events=events.assign(
+            person_id=pd.Categorical(events["person_id"]).remove_categories(
+                [events["person_id"].iloc[0]]))), ("person_id",)),
+        Case(c, "check_tables measures a list", lambda: et.cohort.check_tables(
+            persons, events, measures=[M("setting == 'ae'")]), ("measures",)),
+        Case(c, "SortedEvents measures empty", lambda: et.cohort.SortedEvents(events, {}),
+             ("measures",)),
+        Case(c, "SortedEvents.prior index dates with NaT", lambda: et.cohort.SortedEvents(
+            events, AE).prior(persons["person_id"], pd.Series(
+                pd.NaT, index=persons.index)), ("index",)),
+        Case(c, "PanelResult.rates measure unknown", lambda: _panel_result().rates("nope"),
+             ("nope",)),
+        Case(c, "prior_use span with NaT", lambda: _prior(span=(pd.NaT, "2030-01-01")),
+             ("span",)),
+        Case("datasets_rt", "popp: effect -1", lambda: et.datasets.popp_synthetic(
+            40, 400, effect=-1), ("effect",)),
+        Case("datasets_rt", "popp: n_participants zero", lambda: et.datasets.popp_synthetic(
+            0, 400), ("n_participants",)),
+        Case("datasets_rt", "sample_path: trailing space", lambda: et.datasets.sample_path(
+            "popp "), ("name", "sample")),
+    ]
+    from evaltools import cli
+    rtm = "regression_to_the_mean"
+    out = str(Path(tempfile.gettempdir()) / "evaltools_audit_rt.html")
+    cases += [
+        Case("cli_rt", "check_parameters deeply nested value", lambda: cli.check_parameters(
+            cli.notebook_path(rtm), [("threshold", "[" * 100_000 + "]" * 100_000)]),
+            ("threshold",)),
+        Case("cli_rt", "check_parameters FILE URL", lambda: cli.check_parameters(
+            cli.notebook_path(rtm), [("events_path", "FILE:///etc/passwd")]),
+            ("events_path",)),
+        Case("cli_rt", "run_notebook bool for a number", lambda: cli.run_notebook(
+            rtm, out, {"threshold": True}), ("threshold",)),
+        Case("cli_rt", "notebook_path empty", lambda: cli.notebook_path(""), ("notebook",)),
+        Case("cli_rt", "notebook_path NUL", lambda: cli.notebook_path("regression\0x"),
+             ("notebook",)),
+    ]
+    for label, get in [("MatchResult", matched), ("EffectResult", _effect),
+                       ("BalanceTable", _balance), ("WeightResult", _weights),
+                       ("PanelResult", _panel_result)]:
+        cases += [
+            Case(r, f"{label}.summary digits -1", lambda get=get: get().summary(digits=-1),
+                 ("digits", "summary")),
+            Case(r, f"{label}.tidy two levels", lambda get=get: get().tidy(0.95, 0.9),
+                 ("tidy",)),
+            Case(r, f"{label}.conf_int alpha", lambda get=get: get().conf_int(alpha=0.05),
+                 ("alpha", "conf_int")),
+        ]
+    return cases
+
+
 def cases() -> list[Case]:
     return (matching_rt() + riskset_rt() + balance_rt() + weighting_rt() + effects_rt()
-            + results_rt() + cohort_rt() + datasets_rt() + cli_rt())
+            + results_rt() + cohort_rt() + datasets_rt() + cli_rt() + round_two())

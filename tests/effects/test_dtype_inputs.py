@@ -54,3 +54,10 @@ def test_one_control_with_positive_weight_is_warned_about(data):
     w[np.flatnonzero(data["treated"] == 0)[0]] = 1.0
     with pytest.warns(DataWarning, match=r"only 1 control unit"):
         et.estimate_att(data.assign(weights=w), "y")
+
+
+@pytest.mark.parametrize("cluster, role", [("y", "outcome"), ("weights", "weights")])
+def test_cluster_cannot_be_another_role(data, cluster, role):
+    with pytest.raises(EvaltoolsInputError, match=rf"'cluster' parameter of estimate_att names "
+                                                  rf"'{cluster}', which is the {role} column"):
+        et.estimate_att(data, "y", cluster=cluster, se="cluster")

@@ -75,3 +75,11 @@ def test_balance_weights_so_large_they_overflow_are_refused(people):
                        match=r"'weights' parameter of balance_table has weights as large as "
                              r"1e\+308"):
         et.balance_table(people, "treated", ["age"], weights=np.full(len(people), 1e308))
+
+
+@pytest.mark.parametrize("formula, term", [("treated ~ age + I(age ** 400)", "age \\*\\* 400"),
+                                           ("treated ~ age + I(x1 / 0)", "x1 / 0")])
+def test_formula_terms_that_compute_inf_are_refused(people, formula, term):
+    with pytest.raises(EvaltoolsInputError, match=rf"computes infinite or missing values in "
+                                                  rf"term\(s\) \['I\({term}\)'\]"):
+        et.match(people, covariates=formula)
