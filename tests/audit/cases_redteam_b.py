@@ -833,10 +833,48 @@ def _more_dtype_cases():
     ]
 
 
+def _result_method_cases():
+    a, ec = "results_rt", et.economics
+    model = et.rtm.CountModel(**POP)
+    bc = cache(lambda: ec.benefit_cost(0.2, **BC, n_sim=1000, random_state=1))
+    audit = cache(lambda: et.rtm.audit_claim(before=2.9, after=1.5, n=100, threshold=2,
+                                             population=POP, n_sim=200, random_state=1,
+                                             progress=False))
+    return [
+        Case(a, "RTMEstimate tidy: level 95", lambda: et.rtm.expected_rtm_counts(
+            model, threshold=2).tidy(95), ("level",)),
+        Case(a, "RTMEstimate conf_int: level '95%'", lambda: et.rtm.expected_rtm_normal(
+            10, 2, 0.5, 12, n=100, random_state=1).conf_int("95%"), ("level",)),
+        Case(a, "AuditResult plot: ax an array of axes", lambda: audit().plot(
+            ax=_axes_array()), ("ax",)),
+        Case(a, "AuditResult tidy: level True", lambda: audit().tidy(True), ("level",)),
+        Case(a, "BenefitCost tidy: level 1", lambda: bc().tidy(1), ("level",)),
+        Case(a, "BenefitCost conf_int: level -0.5", lambda: bc().conf_int(-0.5), ("level",)),
+        Case(a, "EValue conf_int: level 0", lambda: et.sensitivity.e_value(
+            1.5, 1.2, 1.9).conf_int(0), ("level", "EValue")),
+        Case(a, "RosenbaumBounds tidy: level 95", lambda: et.sensitivity.rosenbaum_bounds(
+            np.arange(1.0, 30.0)).tidy(95), ("level", "RosenbaumBounds")),
+        Case(a, "SuppressedTable tidy", lambda: et.disclosure.suppress(_table()).tidy(),
+             ("SuppressedTable", "tidy")),
+        Case(a, "DesignRating summary: digits", lambda: et.evidence.rate_design(
+            design="rct").summary(digits=2), ("summary", "digits")),
+        Case(a, "EventStudyResult summary: digits -1", lambda: _es_fit().summary(digits=-1),
+             ("summary", "digits")),
+        Case(a, "AggregateResult conf_int: alpha", lambda: fit().aggregate("group").conf_int(
+            alpha=0.05), ("conf_int", "alpha")),
+        Case(a, "TrajectoryResult tidy: level '0.9'", lambda: et.rtm.selection_trajectory(
+            _rtm_panel(), outcome="emergency", select_period=0, threshold=2).tidy("0.9"),
+             ("level",)),
+        Case(a, "OutcomePayments plot: ax a number", lambda: ec.outcome_payments(
+            [90.0, 80], 100.0, tariff=1000.0, service_cost=10_000.0, people=100).plot(ax=1),
+             ("ax",)),
+    ]
+
+
 def cases() -> list[Case]:
     return (_did_dtype_cases() + _did_result_cases() + _did_2x2_cases() + _twfe_cases()
             + _event_bacon_cases() + _matched_did_cases() + _rtm_normal_cases()
             + _rtm_count_cases() + _rtm_fit_cases() + _rtm_decompose_cases()
             + _sensitivity_cases() + _economics_cases() + _evidence_cases()
             + _disclosure_cases() + _reporting_cases() + _pipeline_cases()
-            + _plot_cases() + _more_dtype_cases())
+            + _plot_cases() + _more_dtype_cases() + _result_method_cases())
