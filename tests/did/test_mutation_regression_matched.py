@@ -16,7 +16,14 @@ import pytest
 import statsmodels.api as sm
 
 import evaltools as et
-from evaltools.did.checks import absorbed_by_effects, check_exposure, check_panel
+from evaltools.did.checks import (
+    absorbed_by_effects,
+    check_cluster,
+    check_exposure,
+    check_hashable,
+    check_panel,
+    check_unit_time,
+)
 from evaltools.exceptions import DataWarning, ExclusionWarning, ParameterError, SchemaError
 
 
@@ -187,7 +194,8 @@ def test_missing_values_are_located_by_unit_or_row(grid):
     with pytest.raises(SchemaError, match=r"Column 'y' of the data table has 1 missing"):
         check_panel(grid.assign(y=np.where(grid.index == 7, np.nan, grid.y)), "twfe",
                     numeric=["y"], other=["u", "t"], unit="u")
-    with pytest.raises(SchemaError, match=r"The data table has no column \['z'\]"):
+    with pytest.raises(SchemaError, match=r"The data table has no column \['z'\].*Fix: pass "
+                                          "the column names of your data to twfe"):
         check_panel(grid, "twfe", numeric=["z"], other=["u"])
     with pytest.raises(SchemaError, match="The data of twfe has no rows"):
         check_panel(grid.iloc[:0], "twfe", numeric=["y"], other=["u"])
@@ -256,3 +264,26 @@ def test_absorbed_by_effects_uses_a_relative_tolerance():
     assert absorbed_by_effects(pd.DataFrame({"p": np.tile([1.0, 2.0, 3.0], 3)}),
                                {"unit": unit, "period": np.tile([1, 2, 3], 3)}) == {
         "p": "constant within each period (absorbed by the period effects)"}
+
+
+def test_plain_finite_and_groupable_columns(grid):
+    with pytest.raises(SchemaError, match=r"Column\(s\) \['y'\] of the data of twfe hold "
+                                          "complex numbers"):
+        check_panel(grid.assign(y=grid.y + 1j), "twfe", numeric=["y"], other=["u"])
+    check_panel(grid.assign(z=grid.y + 1j), "twfe", numeric=["y"], other=["z"])
+    twice = pd.concat([grid[["u", "y"]], grid[["y"]]], axis=1)
+    with pytest.raises(SchemaError, match="The data table"):
+        check_panel(twice, "twfe", numeric=["y"], other=["u"])
+    with pytest.raises(SchemaError, match=r"Column 't' of the data table has 0 missing and 1 "
+                                          r"infinite value\(s\), at u \[2\]\. Fix: every row "
+                                          "needs a finite period"):
+        check_unit_time(grid.assign(t=np.where(grid.index == 7, np.inf, grid.t)), "u", "t",
+                        "twfe")
+    odd = grid.assign(c=pd.Series([[1, 2], (3,), "a"] + [1] * (len(grid) - 3), dtype=object))
+    with pytest.raises(SchemaError, match=r"Column 'c' of the data of twfe holds values that "
+                                          r"cannot be grouped \(2 row\(s\) of type \['list', 'tuple'\]\)"):
+        check_hashable(odd, "c", "twfe")
+    with pytest.raises(SchemaError, match="Column 'c' of the data of twfe holds"):
+        check_cluster(odd, "c", "u", "twfe")
+    check_hashable(grid, "area", "twfe")
+
