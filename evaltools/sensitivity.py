@@ -321,6 +321,9 @@ def _pair_differences(m_or_differences, outcome):
     if m.pairs.groupby("treated_id").size().max() != 1 or m.pairs.control_id.duplicated().any():
         raise EvaltoolsInputError("Rosenbaum bounds here need 1:1 matched pairs without "
                                   "replacement (each treated with one control, none reused).")
+    if pd.api.types.is_complex_dtype(m.data[outcome]):
+        raise SchemaError(f"Column '{outcome}' of the matched data holds complex numbers. Fix: "
+                          "keep the real part, e.g. df[col] = df[col].to_numpy().real.")
     check_finite(m.data.loc[np.r_[m.pairs.treated_id, m.pairs.control_id]], [outcome],
                  "matched data", fix="drop the pairs with a missing outcome before calling")
     y = m.data[outcome]

@@ -181,6 +181,10 @@ def check_exposure(data: pd.DataFrame, exposure: str | None, unit: str | None,
     """Person-time for a count model: finite and positive (its log is the offset)."""
     if exposure is None:
         return
+    if pd.api.types.is_bool_dtype(data[exposure]):
+        raise SchemaError(f"The exposure column '{exposure}' of {func} is True/False, not "
+                          "person-time. Fix: pass the time each row was observed (e.g. days "
+                          "alive and registered).")
     check_finite(data, [exposure], "data", id_col=unit)
     bad = (data[exposure] <= 0).to_numpy()
     if bad.any():

@@ -82,6 +82,10 @@ def person_period_table(data: pd.DataFrame, outcome: str, unit: str, time: str, 
                           f"{data[time].dtype}, e.g. {examples(pd.unique(data[time])[:5])}. "
                           "Fix: convert it with pd.to_numeric, or number the periods.")
     check_finite(data, [time], "data", id_col=unit, fix="give every row its period")
+    if pd.api.types.is_complex_dtype(data[outcome]):
+        raise SchemaError(f"Column '{outcome}' of the data of {func} holds complex numbers "
+                          f"(dtype {data[outcome].dtype}). Fix: keep the real part, e.g. "
+                          "df[col] = df[col].to_numpy().real, if that is what was meant.")
     check_finite(data, [outcome], "data", id_col=unit,
                  fix="fill missing counts with 0 where the person had no events, or drop "
                      "the person")

@@ -828,6 +828,17 @@ def _more_dtype_cases():
             0.2, unit_cost=2000.0, people=500, cost=5e-324), ("cost",)),
         Case(a, "rosenbaum: gammas a 2-D array", lambda: et.sensitivity.rosenbaum_bounds(
             np.random.default_rng(1).normal(0.5, 1, 50), gammas=np.ones((2, 2))), ("gammas",)),
+        Case(a, "did_2x2: exposure True/False", lambda: two(
+            family="poisson", exposure="e", data=pd_with(y=lambda d: d["count"],
+                                                         e=lambda d: True)), ("e", "exposure")),
+        Case(a, "fit: outcome complex", lambda: et.rtm.fit_count_model(_rtm_panel().assign(
+            emergency=lambda d: d["emergency"].astype(complex)), "emergency"), ("emergency",)),
+        Case(a, "trajectory: outcome complex", lambda: et.rtm.selection_trajectory(
+            _rtm_panel().assign(emergency=lambda d: d["emergency"].astype(complex)),
+            outcome="emergency", select_period=0, threshold=2), ("emergency",)),
+        Case(a, "rosenbaum: matched outcome complex", lambda: et.sensitivity.rosenbaum_bounds(
+            et.match(people().assign(y=lambda d: d["y"].astype(complex)), treatment="treated",
+                     covariates=["age"], random_state=1), "y"), ("y",)),
         Case(a, "normal: mean a numpy 0-d text", lambda: et.rtm.expected_rtm_normal(
             np.str_("10"), 2, 0.5, 12), ("mean",)),
     ]

@@ -114,3 +114,12 @@ def test_covariates_given_as_a_pandas_index_are_read_as_names():
     by_index = et.did.att_gt(d, **ATT, covariates=pd.Index(["x"]))
     by_list = et.did.att_gt(d, **ATT, covariates=["x"])
     pd.testing.assert_frame_equal(by_index.summary(), by_list.summary())
+
+
+def test_did_2x2_refuses_true_false_exposure():
+    d = _panel().assign(post=lambda x: (x["year"] >= 2013).astype(int),
+                        ever=lambda x: (x["cohort"] > 0).astype(int),
+                        y=lambda x: np.random.default_rng(1).poisson(3, len(x)), e=True)
+    with pytest.raises(SchemaError, match=r"exposure column 'e' of did_2x2 is True/False"):
+        et.did.did_2x2(d, outcome="y", treatment="ever", post="post", unit="area",
+                       family="poisson", exposure="e")

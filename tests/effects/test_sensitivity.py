@@ -287,3 +287,13 @@ def test_rosenbaum_refuses_a_2d_gamma_grid():
     with pytest.raises(ParameterError, match=r"'gammas' parameter of rosenbaum_bounds must be "
                                              r"a flat list.*\(2, 2\)"):
         et.sensitivity.rosenbaum_bounds(np.arange(1.0, 30.0), gammas=np.ones((2, 2)))
+
+
+def test_rosenbaum_refuses_a_complex_outcome_column():
+    from evaltools.exceptions import SchemaError
+    rng = np.random.default_rng(7)
+    df = pd.DataFrame({"treated": np.r_[np.ones(20), np.zeros(40)].astype(int),
+                       "age": rng.normal(70, 5, 60), "y": rng.normal(0, 1, 60).astype(complex)})
+    m = et.match(df, treatment="treated", covariates=["age"], random_state=1)
+    with pytest.raises(SchemaError, match=r"Column 'y' of the matched data holds complex"):
+        et.sensitivity.rosenbaum_bounds(m, "y")

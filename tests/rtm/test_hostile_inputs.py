@@ -58,3 +58,11 @@ def test_decompose_refuses_dates_durations_and_complex(values):
     with pytest.raises(EvaltoolsInputError, match=r"treated_before must be real numbers"):
         et.rtm.decompose_change(values, [1.0, 2, 1], [2.0, 2, 2], [1.0, 1, 1],
                                 progress=False)
+
+
+def test_complex_counts_are_refused():
+    from evaltools.exceptions import SchemaError
+    panel = _panel().assign(emergency=lambda d: d["emergency"].astype(complex))
+    with pytest.raises(SchemaError, match=r"Column 'emergency' of the data of fit_count_model "
+                                          "holds complex numbers"):
+        et.rtm.fit_count_model(panel, "emergency")
