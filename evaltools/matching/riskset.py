@@ -44,6 +44,7 @@ from .covariates import _DefaultName
 from .results import MatchResult
 from .riskset_checks import (
     check_column_names,
+    check_observed_at_index,
     check_prior_measures,
     check_risk_set_options,
     check_roles,
@@ -142,6 +143,7 @@ def match_risk_set(persons: pd.DataFrame, events: pd.DataFrame, *, covariates: l
         raise SchemaError(f"{int(np.isnat(index[treated]).sum())} participant(s) have no "
                           f"'{index_col}'. Fix: give every participant an enrolment date.")
     ends = _observation_ends(persons, id_col, death_col, end_col)
+    check_observed_at_index(persons, treated, index, ends, id_col, index_col)
     sorted_events = SortedEvents(events, measures, id_col=id_col, event_date_col=event_date_col)
     warn_after_events(persons, index, treated, events[event_date_col], index_col, id_col)
     period = index.astype("M8[M]")

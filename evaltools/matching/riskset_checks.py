@@ -13,7 +13,7 @@ from ..validation import check_bool, check_number, check_option, examples
 from .checks import DISTANCES, ORDERS, check_random_state
 
 __all__ = ["check_risk_set_options", "check_roles", "check_column_names",
-           "check_prior_measures", "warn_after_events"]
+           "check_prior_measures", "warn_after_events", "check_observed_at_index"]
 
 MAX_PRIOR_MONTHS = 1200  # a century of look-back: anything longer is a units mistake
 
@@ -95,3 +95,14 @@ def warn_after_events(persons, index, treated, event_dates, index_col, id_col):
                       f"{examples(persons.loc[late, id_col])}: their prior use counts months "
                       "with no records, so it is zero. Fix: check the dates, or the events "
                       "extract's end.", DataWarning, stacklevel=3)
+
+
+def check_observed_at_index(persons, treated, index, ends, id_col, index_col) -> None:
+    """A participant whose death or end of registration comes before enrolment cannot have
+    enrolled: the dates contradict each other, and no risk set could hold them."""
+    gone = treated & (ends < index)
+    if gone.any():
+        raise SchemaError(
+            f"{int(gone.sum())} participant(s) have a death or end date before their "
+            f"'{index_col}', e.g. {id_col} {examples(persons.loc[gone, id_col])}. Fix: correct "
+            "these dates (day and month swapped?), or drop these participants and count them.")

@@ -722,6 +722,59 @@ def round_two() -> list[Case]:
     return cases
 
 
+@cache
+def _folder() -> Path:
+    """A folder holding a file named like a notebook that is not one."""
+    folder = Path(tempfile.mkdtemp(prefix="evaltools_rt_"))
+    (folder / "notes.ipynb").write_text("this is not a notebook")
+    return folder
+
+
+def round_three() -> list[Case]:
+    """Dates that contradict each other, options that leave nobody, and paths that are not
+    tables."""
+    a, c = "matching_rt", "cohort_rt"
+    persons, pp = _part(), popp()[0]
+    folder = _folder()
+    not_nb = folder / "notes.ipynb"
+    return [
+        Case(a, "caliper so small nobody matches", _m(caliper=1e-300), ("caliper", "matched")),
+        Case(a, "exact strata without both groups", _m(lambda: _p(
+            grp=people()["treated"] + 10 * (people()["age"] > 200)), exact=["grp"]),
+            ("grp", "exact", "stratum", "strata")),
+        Case("weighting_rt", "ipw trim 0.5", _ipw(trim=0.5), ("trim",)),
+        Case("effects_rt", "outcome is the matched-set column", _att(outcome="subclass"),
+             ("subclass", "outcome")),
+        Case("balance_rt", "BalanceTable.plot ax a Figure", lambda: _balance().plot(
+            ax=__import__("matplotlib.pyplot").pyplot.figure()), ("ax",)),
+        Case("riskset_rt", "death before the index date", _rs(lambda: pp.assign(
+            death_date=pd.to_datetime(pp["index_date"]) - pd.Timedelta(days=30))),
+            ("death_date", "index_date")),
+        Case("riskset_rt", "treated with no index date", _rs(lambda: pp.assign(
+            index_date=pd.NaT)), ("index_date",)),
+        Case(c, "death before the index date", lambda: _panel(persons=persons.assign(
+            death_date=pd.to_datetime(persons["index_date"]) - pd.Timedelta(days=400))),
+            ("death_date", "index_date")),
+        Case(c, "events path /etc/passwd", lambda: _panel(events="/etc/passwd"),
+             ("events", "passwd")),
+        Case(c, "events path /dev/zero", lambda: _panel(events="/dev/zero"),
+             ("events", "zero")),
+        Case(c, "events path a directory with pandas", lambda: _panel(events=str(folder)),
+             ("events", str(folder))),
+        Case(c, "key_col hostile html", lambda: _panel(key_col=SCRIPT), (SCRIPT, "key_col")),
+        Case(c, "death_col hostile html", lambda: _panel(death_col=SCRIPT),
+             (SCRIPT, "death_col")),
+        Case(c, "duckdb: events path with a quote", lambda: _panel(
+            events=str(folder / "x'; DROP TABLE t; --.parquet"), engine="duckdb"),
+            ("events", "DROP")),
+        Case("cli_rt", "template_parameters of a text file", lambda: __import__(
+            "evaltools.cli").cli.template_parameters(not_nb), ("notes.ipynb", "notebook")),
+        Case("cli_rt", "template_parameters of a folder", lambda: __import__(
+            "evaltools.cli").cli.template_parameters(folder), ("notebook", str(folder))),
+    ]
+
+
 def cases() -> list[Case]:
     return (matching_rt() + riskset_rt() + balance_rt() + weighting_rt() + effects_rt()
-            + results_rt() + cohort_rt() + datasets_rt() + cli_rt() + round_two())
+            + results_rt() + cohort_rt() + datasets_rt() + cli_rt() + round_two()
+            + round_three())

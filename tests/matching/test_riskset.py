@@ -123,6 +123,15 @@ def test_risk_set_options_and_dates_are_checked(small):
                                    covariates=["age"])
 
 
+def test_participant_who_died_before_enrolment_is_refused(small):
+    persons, events = small
+    persons = persons.assign(death_date=persons["death_date"].mask(
+        persons["person_id"] == 2, pd.Timestamp("2020-05-01")))
+    with pytest.raises(SchemaError, match=r"1 participant\(s\) have a death or end date before "
+                                          r"their 'index_date', e.g. person_id \[2\]"):
+        et.matching.match_risk_set(persons, events, covariates=["age"], progress=False)
+
+
 def test_infinite_covariate_of_a_control_is_refused():
     persons, events = et.datasets.popp_synthetic(40, 400, random_state=3)
     control = persons.index[persons["treated"] == 0][0]
