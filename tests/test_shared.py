@@ -152,3 +152,11 @@ def test_balance_thresholds_are_checked(thresholds, message):
     df = pd.DataFrame({"t": [0, 1, 0, 1], "age": [60.0, 70, 80, 90]})
     with pytest.raises(ParameterError, match=message):
         et.balance_table(df, treatment="t", covariates=["age"], thresholds=thresholds)
+
+
+def test_covariates_as_a_pandas_index_read_as_a_list():
+    df = pd.DataFrame({"t": [0, 1, 0], "age": [60.0, 70, 80], "x": [1.0, 0, 2]})
+    x, lhs = covariate_matrix(df, pd.Index(["age", "x"]), func="match")
+    assert lhs is None and list(x.columns) == ["age", "x"]
+    with pytest.raises(ParameterError, match="non-empty list of column names"):
+        covariate_matrix(df, pd.Index([]), func="match")

@@ -115,7 +115,7 @@ def covariate_matrix(data: pd.DataFrame, covariates, *, func: str, table: str = 
     """
     if isinstance(covariates, str):
         return _from_formula(data, covariates, func=func, table=table)
-    if isinstance(covariates, (list, tuple, pd.Index)) and covariates:
+    if isinstance(covariates, (list, tuple, pd.Index)) and len(covariates) > 0:
         cols = list(covariates)
         if not all(isinstance(c, str) for c in cols):
             raise ParameterError(f"The '{name}' parameter of {func} must list column names "
