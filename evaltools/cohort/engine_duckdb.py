@@ -63,6 +63,11 @@ def connect(memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
 
 
 def register_frame(con: duckdb.DuckDBPyConnection, events: pd.DataFrame) -> str:
+    odd = [str(c) for c in events.columns if pd.api.types.is_complex_dtype(events[c])]
+    if odd:  # DuckDB has no complex type and would fail with its own error
+        raise SchemaError(f"Column(s) {odd} of the events table hold complex numbers, which "
+                          "engine='duckdb' cannot read. Fix: drop them, or keep their real "
+                          "part, before calling.")
     con.register(SOURCE, events)
     return SOURCE
 

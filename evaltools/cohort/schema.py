@@ -97,6 +97,23 @@ def check_persons(persons: pd.DataFrame, *, id_col: str, index_col: str, key_col
         )
 
 
+MAX_AMOUNT = 1e150  # amounts beyond this make totals and their squares overflow
+
+
+def _check_amount_type(events: pd.DataFrame, col: str) -> None:
+    """Durations and complex numbers would be summed as something else: refused."""
+    s = events[col]
+    if pd.api.types.is_timedelta64_dtype(s):
+        raise SchemaError(
+            f"Column '{col}' of the events table holds durations ({s.dtype}), which a measure "
+            f"cannot sum as they are. Fix: convert them to numbers first, e.g. "
+            f"events['{col}'] = events['{col}'].dt.days.")
+    if pd.api.types.is_complex_dtype(s):
+        raise SchemaError(
+            f"Column '{col}' of the events table holds complex numbers ({s.dtype}). Fix: keep "
+            f"the real part, e.g. events['{col}'] = events['{col}'].to_numpy().real.")
+
+
 def check_events(events: pd.DataFrame, *, id_col: str, event_date_col: str,
                  value_cols: set[str]) -> None:
     """Structure of the events table: columns, dates present, no negative amounts."""
@@ -106,6 +123,7 @@ def check_events(events: pd.DataFrame, *, id_col: str, event_date_col: str,
                      fix="events without a person or a date cannot be placed in a period; "
                          "remove them before calling and report how many")
     for col in sorted(value_cols):
+        _check_amount_type(events, col)
         values = pd.to_numeric(events[col], errors="coerce")
         not_numeric = (values.isna() & events[col].notna()).to_numpy()
         if not_numeric.any():
@@ -114,7 +132,15 @@ def check_events(events: pd.DataFrame, *, id_col: str, event_date_col: str,
                 f"row(s) are not, e.g. {examples(events.loc[not_numeric, col])}. "
                 "Fix: convert it with pandas.to_numeric."
             )
-        negative = (values < 0).to_numpy()
+        negative = (values < 0).fillna(False).to_numpy(dtype=bool)  # pd.NA is not negative
+        size = values.abs().astype("float64").replace(np.inf, np.nan)  # inf: check_values
+        huge = (size > MAX_AMOUNT).fillna(False).to_numpy(dtype=bool)
+        if huge.any():
+            raise SchemaError(
+                f"Column '{col}' of the events table has {int(huge.sum())} value(s) larger than "
+                f"{MAX_AMOUNT:g}, e.g. {examples(values[huge])} for {id_col} "
+                f"{examples(events.loc[huge, id_col])}; their totals would overflow to inf. "
+                "Fix: correct these records or rescale the column (e.g. to thousands).")
         if negative.any():
             what = "length of stay" if col == "los" else "value"
             raise SchemaError(

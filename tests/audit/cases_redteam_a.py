@@ -774,7 +774,50 @@ def round_three() -> list[Case]:
     ]
 
 
+def round_four() -> list[Case]:
+    """Summed event values in the types a careless extract gives them."""
+    c = "cohort_rt"
+    events = popp()[1]
+    cost = {"cost": M(value="cost", agg="sum")}
+    los = {"los": M(value="los", agg="sum")}
+
+    def with_events(measures, **assign):
+        return lambda: _panel(events=events.assign(**assign), measures=measures)
+
+    def prior_with(measures, **assign):
+        return lambda: _prior(events=events.assign(**assign), measures=measures)
+
+    n = len(events)
+    return [
+        Case(c, "summed value Float64 with NA", with_events(cost, cost=events["cost"].astype(
+            "Float64").mask(events.index == 0)), ("cost",)),
+        Case(c, "summed value Int64 with NA", with_events(los, los=events["los"].astype(
+            "Int64").mask(events.index == 1)), ("los",)),
+        Case(c, "summed value timedelta", with_events(los, los=pd.to_timedelta(
+            events["los"], unit="D")), ("los",)),
+        Case(c, "summed value complex", with_events(cost, cost=events["cost"] + 1j),
+             ("cost",)),
+        Case(c, "summed value 1e300", with_events(cost, cost=np.full(n, 1e300)), ("cost",)),
+        Case(c, "prior_use summed value 1e300", prior_with(cost, cost=np.full(n, 1e300)),
+             ("cost",)),
+        Case(c, "prior_use summed value timedelta", prior_with(los, los=pd.to_timedelta(
+            events["los"], unit="D")), ("los",)),
+        Case(c, "duckdb: summed value 1e300", lambda: _panel(
+            events=events.assign(cost=np.full(n, 1e300)), measures=cost, engine="duckdb"),
+            ("cost",)),
+        Case(c, "duckdb: summed value complex", lambda: _panel(
+            events=events.assign(cost=events["cost"] + 1j), measures=cost, engine="duckdb"),
+            ("cost",)),
+        Case(c, "where on a boolean column with NA", lambda: _panel(
+            events=events.assign(flag=pd.array([True, pd.NA] * (n // 2) + [True] * (n % 2),
+                                               dtype="boolean")),
+            measures={"f": M("flag == 'yes'")}), ("flag",)),
+        Case(c, "SortedEvents summed value complex", lambda: et.cohort.SortedEvents(
+            events.assign(cost=events["cost"] + 1j), cost), ("cost",)),
+    ]
+
+
 def cases() -> list[Case]:
     return (matching_rt() + riskset_rt() + balance_rt() + weighting_rt() + effects_rt()
             + results_rt() + cohort_rt() + datasets_rt() + cli_rt() + round_two()
-            + round_three())
+            + round_three() + round_four())
