@@ -64,12 +64,16 @@ class EValue(ResultMixin):
 
 def _threshold(rr: float, true: float) -> float:
     """E-value of a risk ratio against a true risk ratio (EValue's ``threshold``)."""
-    if rr <= 1:  # protective: work on the inverted scale
-        rr, true = 1 / rr, 1 / true
-    if true <= rr:  # bias towards the true value
-        return float((rr + np.sqrt(rr * (rr - true))) / true)
-    ratio = true / rr  # the true effect lies beyond the estimate
-    return float(ratio + np.sqrt(ratio * (ratio - 1)))
+    # numpy floats: a risk ratio that underflowed to 0 gives inf (refused by e_value), not
+    # a ZeroDivisionError.
+    rr, true = np.float64(rr), np.float64(true)
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        if rr <= 1:  # protective: work on the inverted scale
+            rr, true = 1 / rr, 1 / true
+        if true <= rr:  # bias towards the true value
+            return float((rr + np.sqrt(rr * (rr - true))) / true)
+        ratio = true / rr  # the true effect lies beyond the estimate
+        return float(ratio + np.sqrt(ratio * (ratio - 1)))
 
 
 def _to_rr(value: float, kind: str, rare: bool) -> float:
