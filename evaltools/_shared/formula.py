@@ -146,6 +146,7 @@ def _from_formula(data: pd.DataFrame, formula: str, *, func: str,
         raise ParameterError(f"The formula {formula!r} of {func} could not be read: "
                              f"{message}") from None
     used: set[str] = set()
+    categorical: set[str] = set()
     for term in parsed:
         for factor in term.factors:
             expr = str(factor.expr)
@@ -154,6 +155,12 @@ def _from_formula(data: pd.DataFrame, formula: str, *, func: str,
             _check_expression(expr, columns, func)
             used |= {n.id for n in ast.walk(ast.parse(expr, mode="eval"))
                      if isinstance(n, ast.Name) and n.id in columns}
+            inner = re.match(r"^C\(\s*([A-Za-z_]\w*)", expr)
+            if inner and inner.group(1) in columns:
+                categorical.add(inner.group(1))
+            elif expr in columns and not pd.api.types.is_numeric_dtype(data[expr]):
+                categorical.add(expr)
+    _check_identifier_levels(data, sorted(categorical), formula, func)
     if lhs is not None:
         check_columns(data, [lhs], table)
     # Missing values would silently drop rows in formulaic; refuse them up front instead.
@@ -192,3 +199,18 @@ def _check_computed(x: pd.DataFrame, formula: str, func: str) -> None:
             f"term(s) {examples(cols)} for {len(rows)} row(s), at row index {examples(rows)} "
             "(an overflowing power, a division by zero, or a log of zero or a negative). Fix: "
             "rescale or transform the columns so that every term is finite.")
+
+
+def _check_identifier_levels(data: pd.DataFrame, columns: list[str], formula: str,
+                             func: str) -> None:
+    """A categorical term with more levels than half the rows (an identifier) would give one
+    indicator per unit: the fit would describe each unit by itself, and take minutes."""
+    n = len(data)
+    levels = {c: int(data[c].nunique()) for c in columns}
+    ids = [c for c, k in levels.items() if k > 2 and k > n / 2]
+    if ids:
+        raise ParameterError(
+            f"The formula {formula!r} of {func} treats {ids} as categorical, with "
+            f"{[levels[c] for c in ids]} distinct values for {n} rows: they look like "
+            "identifiers, and one indicator per value would describe each unit by itself. "
+            "Fix: leave them out, or group them (e.g. practice -> area).")

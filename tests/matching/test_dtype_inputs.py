@@ -83,3 +83,13 @@ def test_formula_terms_that_compute_inf_are_refused(people, formula, term):
     with pytest.raises(EvaltoolsInputError, match=rf"computes infinite or missing values in "
                                                   rf"term\(s\) \['I\({term}\)'\]"):
         et.match(people, covariates=formula)
+
+
+@pytest.mark.parametrize("func", [et.match, et.weighting.ipw])
+def test_formula_categorical_identifier_is_refused(people, func):
+    data = people.assign(pid=np.arange(len(people)), code=[f"p{i}" for i in range(len(people))])
+    for formula, column in [("treated ~ age + C(pid)", "pid"), ("treated ~ age + code", "code")]:
+        with pytest.raises(EvaltoolsInputError, match=rf"treats \['{column}'\] as categorical, "
+                                                      rf"with \[120\] distinct values for 120"):
+            func(data, "treated", formula)
+    func(data, "treated", "treated ~ age + C(region)")  # two levels: fine
