@@ -74,6 +74,9 @@ def _check_expression(expr: str, columns: set[str], func: str) -> None:
             refuse(f"the construct {type(node).__name__}")
 
 
+MAX_FORMULA_CHARS = 5_000  # a few hundred terms; longer ones take minutes to parse and fit
+
+
 def split_formula(formula: str, func: str = "this function") -> tuple[str | None, str]:
     """The left-hand side (or None) and right-hand side of ``"y ~ x"`` / ``"~ x"``.
 
@@ -83,6 +86,11 @@ def split_formula(formula: str, func: str = "this function") -> tuple[str | None
     if not isinstance(formula, str) or "~" not in formula:
         raise ParameterError(f"The formula of {func} must be a string with '~', e.g. "
                              f"'treated ~ age + C(region)'. Got {formula!r} instead.")
+    if len(formula) > MAX_FORMULA_CHARS:
+        raise ParameterError(f"The formula of {func} must be at most {MAX_FORMULA_CHARS:,} "
+                             f"characters. Got {len(formula):,} instead, starting "
+                             f"{formula[:60]!r}. Fix: list the covariates, or build fewer "
+                             "terms.")
     if formula.count("~") > 1:
         raise ParameterError(f"The formula {formula!r} of {func} has {formula.count('~')} "
                              "'~'; it must have one, between the treatment column and the "

@@ -212,6 +212,8 @@ def matching_rt() -> list[Case]:
         Case(a, "formula log of negative values", _m(covariates="treated ~ age + np.log(x1)"),
              ("x1", "log")),
         Case(a, "formula with two tildes", _m(covariates="treated ~ age ~ x1"), ("formula",)),
+        Case(a, "formula of 20,000 terms", _m(covariates="treated ~ " + " + ".join(
+            f"I(age*{i})" for i in range(20_000))), ("formula",)),
         Case(a, "formula with SQL", _m(covariates="treated ~ age; DROP TABLE people"),
              ("formula",)),
         Case(a, "formula with lambda", _m(covariates="treated ~ (lambda: age)()"),
