@@ -337,5 +337,56 @@ def test_match_inputs_that_are_refused():
     m.data.loc[unmatched[0], "y"] = np.nan
     assert S.rosenbaum_bounds(m, "y", gammas=[1]).meta["options"]["n_pairs"] == len(m.pairs)
     m.data.loc[m.pairs.control_id.iloc[0], "y"] = np.nan
-    with pytest.raises(EvaltoolsInputError, match=r"Column 'y' .* 1 missing and 0 infinite"):
+    with pytest.raises(EvaltoolsInputError, match=r"^Column 'y' of the matched data table has 1 "
+                                                  r"missing and 0 infinite value\(s\), at row "
+                                                  r"index .*Fix: drop the pairs with a missing "
+                                                  r"outcome before calling\.$"):
         S.rosenbaum_bounds(m, "y")
+
+
+def test_a_match_with_its_outcome_is_not_warned_about(recwarn):
+    S.rosenbaum_bounds(_matched(), "y", gammas=[1, 2])
+    assert not [w for w in recwarn if issubclass(w.category, DataWarning)]
+
+
+@pytest.mark.parametrize("kwargs,message", [
+    (dict(alternative="two-sided"), "The 'alternative' parameter of rosenbaum_bounds must be "
+                                    "one of 'greater', 'less'. Got 'two-sided' instead."),
+    (dict(zeros="wilcox"), "The 'zeros' parameter of rosenbaum_bounds must be one of 'keep', "
+                           "'drop'. Got 'wilcox' instead."),
+    (dict(alpha=-0.1), "The 'alpha' parameter of rosenbaum_bounds must be a float in (0, 1). "
+                       "Got -0.1 instead."),
+    (dict(gammas=[1, 0.5]), "The 'gammas' parameter of rosenbaum_bounds must be a float in "
+                            "[1, inf). Got 0.5 instead."),
+])
+def test_rosenbaum_parameter_messages_in_full(kwargs, message):
+    with pytest.raises(ParameterError) as err:
+        S.rosenbaum_bounds(LEAD, **kwargs)
+    assert str(err.value) == message
+
+
+def test_non_finite_differences_message_in_full():
+    with pytest.raises(EvaltoolsInputError) as err:
+        S.rosenbaum_bounds(np.array([1.0, np.inf, 2.0]))
+    assert str(err.value).startswith("The pair differences contain 0 missing and 1 infinite "
+                                     "value(s), at positions [1]. Fix:")
+
+
+def test_results_name_themselves_when_asked_for_standard_errors():
+    with pytest.raises(ParameterError, match=r"^EValue holds no estimates"):
+        S.e_value(2.0).tidy()
+    with pytest.raises(ParameterError, match=r"^RosenbaumBounds holds no estimates"):
+        S.rosenbaum_bounds(LEAD).conf_int()
+
+
+def test_plain_e_value_warns_about_nothing(recwarn):
+    S.e_value(2.0, 1.5, 3.0)
+    S.e_value(0.3, 0.1, 0.5, kind="smd")
+    assert not [w for w in recwarn if issubclass(w.category, DataWarning)]
+
+
+def test_rare_odds_ratio_keeps_the_true_value_unconverted():
+    e = S.e_value(4.0, 2.5, 6.0, kind="or", true=2.0)
+    assert e.true == 2.0
+    assert e.e_estimate == pytest.approx(e_closed(4.0, 2.0))
+    assert e.e_limit == pytest.approx(e_closed(2.5, 2.0))
