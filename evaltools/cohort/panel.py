@@ -15,7 +15,7 @@ from . import engine_duckdb, engine_pandas
 from .duckdb_checks import scan_files
 from .events import DUPLICATES, prepare_frame, warn_no_match
 from .grid import dense_panel
-from .measures import Measure
+from .measures import Measure, check_measure_dict
 from .options import (
     check_carry,
     check_distinct,
@@ -192,6 +192,7 @@ def _run(persons, events, *, measures, window, period, id_col, index_col, event_
     """Shared work of build_panel and prior_use: checks, units, the engine, the flow."""
     engine_duckdb.check_memory_limit(memory_limit)
     reserved = _RESERVED | {id_col, key_col or id_col}
+    check_measure_dict(measures, "build_panel")
     check_units_size(len(persons), window, len(measures))
     if not isinstance(events, pd.DataFrame) and engine == "pandas":
         events = read_events(events)

@@ -34,8 +34,13 @@ def check_risk_set_options(order, distance, caliper, ratio, replace, progress, p
         raise ParameterError("The 'caliper' parameter of match_risk_set is in SDs of a "
                              "one-dimensional score, and distance='mahalanobis' has none. Fix: "
                              "pass caliper=None with distance='mahalanobis'.")
-    windows = [prior_months] if np.ndim(prior_months) == 0 else list(prior_months)
-    if not windows or len(set(windows)) != len(windows) or isinstance(prior_months, str):
+    if isinstance(prior_months, (set, frozenset, dict)):  # no order, or not a number
+        windows = []
+    else:
+        windows = [prior_months] if np.ndim(prior_months) == 0 else list(prior_months)
+    hashable = all(isinstance(m, (int, float, str, np.number)) for m in windows)
+    if (not windows or not hashable or len(set(windows)) != len(windows)
+            or isinstance(prior_months, str)):
         raise ParameterError(f"The 'prior_months' parameter of {func} must be an int or a "
                              f"non-empty list of distinct ints. Got {prior_months!r} instead.")
     for months in windows:

@@ -814,6 +814,26 @@ def round_four() -> list[Case]:
             events=events.assign(flag=pd.array([True, pd.NA] * (n // 2) + [True] * (n % 2),
                                                dtype="boolean")),
             measures={"f": M("flag == 'yes'")}), ("flag",)),
+        Case(c, "measures a single Measure", lambda: _panel(measures=M("setting == 'ae'")),
+             ("measures",)),
+        Case("riskset_rt", "prior_months a set", _rs(prior_months={12, 24}),
+             ("prior_months",)),
+        Case("riskset_rt", "prior_months nested list", _rs(prior_months=[[12]]),
+             ("prior_months",)),
+        Case("matching_rt", "covariates a set", _m(covariates={"age", "x1"}),
+             ("covariates",)),
+        Case("matching_rt", "exact a set", _m(exact={"region"}), ("exact",)),
+        Case("balance_rt", "covariates a set", _bt(covariates={"age", "x1"}),
+             ("covariates",)),
+        Case("weighting_rt", "entropy covariates a generator", _eb(
+            covariates=(c for c in ["age"])), ("covariates",)),
+        Case("effects_rt", "exposure complex", _att(lambda: _md().assign(
+            years=lambda d: d["years"] + 1j), outcome="admissions", model="poisson",
+            exposure="years"), ("years",)),
+        Case(c, "duckdb: id_col with a quote", lambda: _panel(
+            id_col='x" OR 1=1 --', engine="duckdb"), ('x" OR',)),
+        Case("results_rt", "EffectResult.conf_int level a Decimal", lambda: _effect().conf_int(
+            __import__("decimal").Decimal("0.95")), ("level",)),
         Case(c, "SortedEvents summed value complex", lambda: et.cohort.SortedEvents(
             events.assign(cost=events["cost"] + 1j), cost), ("cost",)),
     ]

@@ -62,3 +62,10 @@ def test_amounts_whose_totals_overflow_are_refused(small_case, engine):
     with pytest.raises(SchemaError, match=r"Column 'cost' of the events table has 7 value\(s\) "
                                           r"larger than 1e\+150"):
         build(persons, events.assign(cost=1e300), COST, engine=engine)
+
+
+def test_a_single_measure_for_the_dict_is_refused(small_case):
+    persons, events = small_case
+    with pytest.raises(et.exceptions.ParameterError,
+                       match=r"'measures' parameter of build_panel must be a non-empty dict"):
+        build(persons, events, et.cohort.Measure("setting == 'ae'"))

@@ -123,6 +123,15 @@ def test_risk_set_options_and_dates_are_checked(small):
                                    covariates=["age"])
 
 
+@pytest.mark.parametrize("months", [{12, 24}, [[12]], {"a": 12}])
+def test_prior_months_without_order_or_numbers_is_refused(small, months):
+    persons, events = small
+    with pytest.raises(et.exceptions.ParameterError, match=r"'prior_months' parameter of "
+                                                           r"match_risk_set must be an int or a "
+                                                           r"non-empty list of distinct ints"):
+        et.matching.match_risk_set(persons, events, covariates=["age"], prior_months=months)
+
+
 def test_participant_who_died_before_enrolment_is_refused(small):
     persons, events = small
     persons = persons.assign(death_date=persons["death_date"].mask(
