@@ -74,6 +74,7 @@ def _check_expression(expr: str, columns: set[str], func: str) -> None:
             refuse(f"the construct {type(node).__name__}")
 
 
+MIN_ROWS_FOR_IDS = 20  # below this, many levels per row is a small example, not an id
 MAX_FORMULA_CHARS = 5_000  # a few hundred terms; longer ones take minutes to parse and fit
 
 
@@ -215,7 +216,7 @@ def _check_identifier_levels(data: pd.DataFrame, columns: list[str], formula: st
     indicator per unit: the fit would describe each unit by itself, and take minutes."""
     n = len(data)
     levels = {c: int(data[c].nunique()) for c in columns}
-    ids = [c for c, k in levels.items() if k > 2 and k > n / 2]
+    ids = [c for c, k in levels.items() if k > 2 and k > n / 2 and n >= MIN_ROWS_FOR_IDS]
     if ids:
         raise ParameterError(
             f"The formula {formula!r} of {func} treats {ids} as categorical, with "
