@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ._shared import ResultMixin, run_meta
+from ._shared.calls import checked_call
 from .exceptions import DataWarning, ParameterError
 from .matching.checks import check_names
 from .matching.covariates import TREATED, design, resolve_treatment, used_columns
@@ -149,6 +150,7 @@ def _stats(x, t, w, sd, kind):
     return [mt, mc, smd, vr, ecdf_mean, ecdf_max]
 
 
+@checked_call
 def balance_table(data: pd.DataFrame, treatment: str = TREATED, covariates=None,
                   weights: pd.Series | np.ndarray | str | None = None, estimand: str = "ATT",
                   *, thresholds: dict | None = None) -> BalanceTable:

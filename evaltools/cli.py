@@ -16,6 +16,7 @@ import re
 import sys
 from pathlib import Path
 
+from ._shared.calls import checked_call
 from .exceptions import EvaltoolsInputError, ParameterError
 from .validation import check_bool, check_number
 
@@ -30,6 +31,7 @@ class NotebookError(RuntimeError):
     """A template notebook stopped with an error while it ran."""
 
 
+@checked_call
 def notebook_path(name: str | Path) -> Path:
     """A template by name (``popp_matched_evaluation``) or a path to any notebook.
 
@@ -84,6 +86,7 @@ def parse_value(text: str):
     return value if _plain(value) else text
 
 
+@checked_call
 def template_parameters(path: str | Path) -> dict[str, str]:
     """Names assigned in a notebook's ``parameters`` cell, with their default's source text.
 
@@ -117,6 +120,7 @@ def template_parameters(path: str | Path) -> dict[str, str]:
     return names
 
 
+@checked_call
 def check_parameters(path: str | Path, pairs: list[tuple[str, str]]) -> dict:
     """``-p NAME VALUE`` pairs -> parameters, refusing names the template does not define,
     names given twice and values of another type than the template's default.
@@ -226,6 +230,7 @@ def _check_run(source: Path, output, parameters, timeout, progress) -> dict:
     return checked
 
 
+@checked_call
 def run_notebook(notebook: str | Path, output: str | Path, parameters: dict | None = None, *,
                  timeout: int = 1200, progress: bool = True) -> Path:
     """Execute a notebook with papermill and write it as a standalone HTML report.

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ._shared import ResultMixin, run_meta
+from ._shared.calls import checked_call
 from .effects_fit import bootstrap_se, design, fit_model, mestimation_se
 from .effects_inputs import SUBCLASS, WEIGHTS, read_sample
 from .exceptions import DataWarning, EvaltoolsInputError, ParameterError
@@ -219,6 +220,7 @@ def _resolve_se(se, s, model, cluster) -> str:
     return se
 
 
+@checked_call
 def estimate_att(m_or_data, outcome: str, *, model: str = "difference",
                  covariates: list[str] | str | None = None, exposure: str | None = None,
                  se: str | None = None, n_boot: int | None = None,

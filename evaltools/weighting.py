@@ -12,6 +12,7 @@ import pandas as pd
 from scipy import optimize
 
 from ._shared import ResultMixin, run_meta
+from ._shared.calls import checked_call
 from .exceptions import ConvergenceWarning, ParameterError
 from .matching.checks import warn_ignored, warn_replaced_columns
 from .matching.covariates import TREATED, dropped_note, model_design, resolve_treatment
@@ -100,6 +101,7 @@ def _inputs(data, treatment, covariates, func):
     return treatment, t, x, dropped
 
 
+@checked_call
 def ipw(data: pd.DataFrame, treatment: str = TREATED, covariates: list[str] | str | None = None,
         *, estimand: str = "ATT", stabilize: bool = False,
         trim: float | None = None) -> WeightResult:
@@ -152,6 +154,7 @@ def ipw(data: pd.DataFrame, treatment: str = TREATED, covariates: list[str] | st
                                            dropped_covariates=dropped or None)))
 
 
+@checked_call
 def entropy_balance(data: pd.DataFrame, treatment: str = TREATED,
                     covariates: list[str] | str | None = None, *, moments: int = 1,
                     tol: float = 1e-8) -> WeightResult:

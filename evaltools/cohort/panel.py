@@ -9,6 +9,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from .._shared import run_meta
+from .._shared.calls import checked_call
 from ..exceptions import SchemaError
 from ..validation import check_columns, check_frame, check_option, examples
 from . import engine_duckdb, engine_pandas
@@ -39,6 +40,7 @@ __all__ = ["build_panel"]
 _RESERVED = {"rel_period", "exposure", "unit"}
 
 
+@checked_call
 def build_panel(persons: pd.DataFrame, events: pd.DataFrame | str | Path, *,
                 measures: dict[str, Measure], window: tuple[int, int] = (-24, 12),
                 period: str = "month", id_col: str = "person_id", index_col: str = "index_date",

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .._shared.calls import checked_call
 from ..exceptions import ExclusionWarning, ParameterError, SchemaError
 from ..validation import check_columns, check_frame, check_option, examples
 from .compile import pandas_kinds
@@ -42,6 +43,7 @@ from .schema import check_events, check_persons, to_days
 __all__ = ["prior_use", "SortedEvents"]
 
 
+@checked_call
 def prior_use(persons: pd.DataFrame, events: pd.DataFrame | str | Path, *,
               measures: dict[str, Measure], months: int = 12, id_col: str = "person_id",
               index_col: str = "index_date", event_date_col: str = "event_date",

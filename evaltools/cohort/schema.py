@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .._shared.calls import checked_call
 from ..exceptions import SchemaError
 from ..validation import (
     check_columns,
@@ -151,6 +152,7 @@ def check_events(events: pd.DataFrame, *, id_col: str, event_date_col: str,
             )
 
 
+@checked_call
 def check_tables(persons: pd.DataFrame, events: pd.DataFrame, *, measures=None,
                  id_col: str = "person_id", index_col: str | None = "index_date",
                  event_date_col: str = "event_date") -> pd.DataFrame:

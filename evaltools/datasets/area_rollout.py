@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .._shared.calls import checked_call
 from ..exceptions import ParameterError
 from ..validation import check_number, check_random_state
 
@@ -51,6 +52,7 @@ def _check_cohorts(cohorts) -> dict[int, float]:
     return cohorts
 
 
+@checked_call
 def area_rollout(n_areas: int = 150, *, cohorts: dict[int, float] | None = None,
                  effect_per_year: float = -20.0,
                  random_state: int | np.random.Generator | None = 0

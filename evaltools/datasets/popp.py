@@ -42,6 +42,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .._shared.calls import checked_call
 from ..cohort.periods import add_months
 from ..exceptions import ParameterError
 from ..validation import check_number, check_random_state
@@ -55,6 +56,7 @@ ENROL_MONTHS = 24
 DIAGNOSES = ("diag_chf", "diag_copd", "diag_diabetes", "diag_dementia", "diag_cancer")
 
 
+@checked_call
 def popp_synthetic(n_participants: int = 1500, n_pool: int = 30000, effect: float = 0.0, *,
                    random_state: int | np.random.Generator | None = 0,
                    selection_share: float = 0.05) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .._shared.calls import checked_call
 from ..exceptions import ParameterError
 
 __all__ = ["load_popp_sample", "sample_path", "POPP_SAMPLE"]
@@ -17,6 +18,7 @@ POPP_SAMPLE = dict(n_participants=1500, n_pool=30000, effect=0.0, random_state=2
 _FOLDER = Path(__file__).resolve().parents[2] / "data_samples"
 
 
+@checked_call
 def sample_path(name: str = "") -> Path:
     """Path of the project's ``data_samples/`` folder (or a file in it).
 

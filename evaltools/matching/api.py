@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .._shared import run_meta
+from .._shared.calls import checked_call
 from ..exceptions import EvaltoolsWarning, ParameterError
 from ..validation import check_finite, examples
 from . import distance as dist
@@ -28,6 +29,7 @@ from .subclass import coarsen, exact_subclasses
 __all__ = ["match"]
 
 
+@checked_call
 def match(data: pd.DataFrame, treatment: str = TREATED, covariates: list[str] | str | None = None,
           *, method: str = "nearest", distance: str = "ps", exact: list[str] | None = None,
           caliper: float | None = None, ratio: int = 1, replace: bool = False,

@@ -22,6 +22,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from .._shared import run_meta
+from .._shared.calls import checked_call
 from ..cohort import SortedEvents
 from ..exceptions import (
     DataWarning,
@@ -56,6 +57,7 @@ __all__ = ["match_risk_set"]
 DEATH, END = _DefaultName("death_date"), _DefaultName("end_date")  # used when present
 
 
+@checked_call
 def match_risk_set(persons: pd.DataFrame, events: pd.DataFrame, *, covariates: list[str],
                    prior_measures: dict | None = None, prior_months: int | list[int] = 12,
                    treatment: str = "treated", id_col: str = "person_id",

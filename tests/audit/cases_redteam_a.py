@@ -839,7 +839,39 @@ def round_four() -> list[Case]:
     ]
 
 
+def misspelt_keywords() -> list[Case]:
+    """Keywords a careless analyst misspells (British spelling, plural, underscore)."""
+    from evaltools import cli
+
+    return [
+        Case("matching_rt", "match calliper", _m(calliper=0.2), ("calliper", "caliper")),
+        Case("matching_rt", "match ratio given as n", _m(n=2), ("'n'",)),
+        Case("riskset_rt", "match_risk_set prior_month", _rs(prior_month=6),
+             ("prior_month",)),
+        Case("balance_rt", "balance_table threshold", _bt(threshold={"smd": 0.1}),
+             ("threshold",)),
+        Case("weighting_rt", "ipw stabilise", _ipw(stabilise=True), ("stabilise",)),
+        Case("weighting_rt", "entropy_balance estimand", _eb(estimand="ATE"),
+             ("estimand",)),
+        Case("effects_rt", "estimate_att n_boots", _att(se="bootstrap", n_boots=100),
+             ("n_boots",)),
+        Case("effects_rt", "estimate_att without arguments", lambda: et.estimate_att(),
+             ("m_or_data",)),
+        Case("cohort_rt", "build_panel measure", lambda: et.cohort.build_panel(
+            _part(), popp()[1], measure=AE), ("measure",)),
+        Case("cohort_rt", "prior_use month", lambda: _prior(month=12), ("month",)),
+        Case("cohort_rt", "check_tables idcol", lambda: et.cohort.check_tables(
+            _part(), popp()[1], idcol="person_id"), ("idcol",)),
+        Case("datasets_rt", "popp_synthetic four positional", lambda: et.datasets
+             .popp_synthetic(40, 400, 0.0, 1), ("popp_synthetic", "positional")),
+        Case("datasets_rt", "area_rollout cohort", lambda: et.datasets.area_rollout(
+            cohort={2010: 0.5}), ("cohort",)),
+        Case("cli_rt", "run_notebook time_out", lambda: cli.run_notebook(
+            "regression_to_the_mean", "x.html", time_out=5), ("time_out",)),
+    ]
+
+
 def cases() -> list[Case]:
     return (matching_rt() + riskset_rt() + balance_rt() + weighting_rt() + effects_rt()
             + results_rt() + cohort_rt() + datasets_rt() + cli_rt() + round_two()
-            + round_three() + round_four())
+            + round_three() + round_four() + misspelt_keywords())

@@ -1,0 +1,52 @@
+"""Calls with a misspelt keyword, a missing argument or too many positional ones are
+answered with a ParameterError naming them (and the nearest real parameter), not Python's
+bare TypeError."""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import inspect
+
+__all__ = ["checked_call"]
+
+
+def checked_call(func):
+    """Decorate a public function so that arguments it cannot take raise a ParameterError.
+
+    >>> @checked_call
+    ... def match(data, *, caliper=None):
+    ...     return caliper
+    >>> match(1, calliper=0.2)
+    Traceback (most recent call last):
+    ...
+    evaltools.exceptions.ParameterError: match() has no parameter 'calliper'. Did you mean \
+'caliper'? Its parameters are: data, caliper.
+    """
+    signature = inspect.signature(func)
+
+    @functools.wraps(func)
+    def checked(*args, **kwargs):
+        try:
+            signature.bind(*args, **kwargs)
+        except TypeError as err:
+            raise _bad_call(func.__name__, signature, kwargs, err) from None
+        return func(*args, **kwargs)
+
+    return checked
+
+
+def _bad_call(name: str, signature: inspect.Signature, kwargs: dict, err: TypeError):
+    from ..exceptions import ParameterError
+
+    params = [p for p in signature.parameters if p not in ("self", "cls")]
+    known = ", ".join(params)
+    unknown = [k for k in kwargs if k not in signature.parameters]
+    if unknown:
+        near = difflib.get_close_matches(unknown[0], params, n=1)
+        hint = f" Did you mean '{near[0]}'?" if near else ""
+        return ParameterError(f"{name}() has no parameter '{unknown[0]}'.{hint} Its "
+                              f"parameters are: {known}.")
+    return ParameterError(f"{name}() was called with arguments it cannot take ({err}). Its "
+                          f"parameters are: {known}; those after * must be given by name, "
+                          "e.g. caliper=0.2.")
