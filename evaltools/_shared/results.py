@@ -64,7 +64,8 @@ def format_table(df: pd.DataFrame, digits: int = 4) -> pd.DataFrame:
 
 
 TIDY_COLUMNS = ["term", "estimate", "std_error", "conf_low", "conf_high", "p_value", "n"]
-STRICT_METHODS = ("summary", "tidy", "conf_int")  # arguments checked, wrong ones named
+# Methods whose arguments are checked, wrong ones named in a ParameterError.
+STRICT_METHODS = ("summary", "tidy", "conf_int", "balance", "rates", "plot")
 
 
 def _strict(method):
@@ -82,9 +83,10 @@ def _strict(method):
             name = f"{type(self).__name__}.{method.__name__}()"
             takes = [p for p in list(signature.parameters)[1:]]
             given = [repr(a) for a in args] + [f"{k}={v!r}" for k, v in kwargs.items()]
-            hint = (" Fix: round the table yourself, e.g. .summary().round(2)."
-                    if method.__name__ == "summary" else
-                    " Fix: give the confidence level as level=0.95 (alpha = 1 - level).")
+            hint = {"summary": " Fix: round the table yourself, e.g. .summary().round(2).",
+                    "tidy": " Fix: give the confidence level as level=0.95 (alpha = 1 - level).",
+                    "conf_int": " Fix: give the confidence level as level=0.95 (alpha = 1 - "
+                                "level)."}.get(method.__name__, f" See help({name[:-2]}).")
             raise ParameterError(
                 f"{name} takes {'only ' + ', '.join(takes) if takes else 'no arguments'}; "
                 f"got {', '.join(given)}.{hint}") from None

@@ -43,3 +43,10 @@ def test_right_calls_are_unchanged(results):
     low, high = e.conf_int(level=0.9).iloc[0]
     assert low < e.estimate < high
     assert e.summary().equals(e.summary())
+
+
+def test_extra_positional_arguments_to_plot_are_named(results):
+    with pytest.raises(ParameterError, match=r"MatchResult\.plot\(\) takes only kind, ax, "
+                                             r"kwargs; got 'love', None, 3\. See "
+                                             r"help\(MatchResult\.plot\)"):
+        results["match"].plot("love", None, 3)
