@@ -11,7 +11,7 @@ import inspect
 __all__ = ["checked_call"]
 
 
-def checked_call(func):
+def checked_call(func, *, name: str | None = None):
     """Decorate a public function so that arguments it cannot take raise a ParameterError.
 
     >>> @checked_call
@@ -30,7 +30,7 @@ def checked_call(func):
         try:
             signature.bind(*args, **kwargs)
         except TypeError as err:
-            raise _bad_call(func.__name__, signature, kwargs, err) from None
+            raise _bad_call(name or func.__name__, signature, kwargs, err) from None
         return func(*args, **kwargs)
 
     return checked

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .._shared.calls import checked_call
 from ..exceptions import ParameterError, SchemaError
 from ..validation import check_option, examples
 from .compile import check_types, pandas_kinds, to_mask
@@ -94,6 +95,9 @@ class Measure:
         used = columns_of(self.tree) if self.tree is not None else set()
         return used | ({self.value} if self.value else set())
 
+
+# Misspelt keywords (Measure(wher=...)) are named like those of the functions.
+Measure.__init__ = checked_call(Measure.__init__, name="Measure")
 
 STANDARD_MEASURES: dict[str, Measure] = {
     "emergency_admissions": Measure("setting == 'inpatient' and method == 'emergency'"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import warnings
 from pathlib import Path
 
@@ -158,6 +159,7 @@ class SortedEvents:
     # One sortable key per (person, day): person code in the high bits, day in the low.
     _SHIFT, _OFFSET = np.int64(1 << 24), np.int64(1 << 23)
 
+    @functools.partial(checked_call, name="SortedEvents")
     def __init__(self, events: pd.DataFrame, measures: dict[str, Measure], *,
                  id_col: str = "person_id", event_date_col: str = "event_date",
                  duplicates: str = "drop", _checked: bool = False):
@@ -195,6 +197,7 @@ class SortedEvents:
                          list(pd.unique(events.loc[dup, id_col])[:5]), id_col, duplicates)
         return events[~dup] if duplicates == "drop" and dup.any() else events
 
+    @functools.partial(checked_call, name="SortedEvents.window")
     def window(self, person_ids, start, stop) -> pd.DataFrame:
         """Totals of each measure over days [start, stop) (dates, broadcastable)."""
         ids = np.asarray(person_ids)
@@ -225,6 +228,7 @@ class SortedEvents:
                                                 else np.float64)
         return pd.DataFrame(out)
 
+    @functools.partial(checked_call, name="SortedEvents.prior")
     def prior(self, person_ids, index_dates, months: int = 12) -> pd.DataFrame:
         """Totals over the ``months`` calendar months before each index date (dates as
         datetime64, Timestamps or ISO text, one per person or one for all)."""

@@ -860,6 +860,11 @@ def misspelt_keywords() -> list[Case]:
         Case("cohort_rt", "build_panel measure", lambda: et.cohort.build_panel(
             _part(), popp()[1], measure=AE), ("measure",)),
         Case("cohort_rt", "prior_use month", lambda: _prior(month=12), ("month",)),
+        Case("cohort_rt", "Measure wher", lambda: M(wher="setting == 'ae'"), ("wher",)),
+        Case("cohort_rt", "Measure four positional", lambda: M("a", "b", "sum", "x"),
+             ("Measure", "positional")),
+        Case("cohort_rt", "SortedEvents.prior month", lambda: et.cohort.SortedEvents(
+            popp()[1], AE).prior([1], [np.datetime64("2020-01-01")], month=3), ("month",)),
         Case("cohort_rt", "check_tables idcol", lambda: et.cohort.check_tables(
             _part(), popp()[1], idcol="person_id"), ("idcol",)),
         Case("datasets_rt", "popp_synthetic four positional", lambda: et.datasets

@@ -29,6 +29,12 @@ CALLS = [
     (lambda: et.datasets.area_rollout(cohort={}), r"Did you mean 'cohorts'\?"),
     (lambda: et.datasets.sample_path(nme="x"), r"Did you mean 'name'\?"),
     (lambda: cli.run_notebook("x", "y.html", time_out=5), r"Did you mean 'timeout'\?"),
+    (lambda: et.cohort.Measure(wher="setting == 'ae'"), r"Measure\(\) has no parameter "
+                                                        r"'wher'\. Did you mean 'where'\?"),
+    (lambda: et.cohort.Measure("a", "b", "sum", "x"), r"Measure\(\) was called with arguments "
+                                                      r"it cannot take \(too many positional"),
+    (lambda: et.cohort.SortedEvents(None, {}, idcol="x"), r"SortedEvents\(\) has no parameter "
+                                                          r"'idcol'\. Did you mean 'id_col'\?"),
 ]
 
 
