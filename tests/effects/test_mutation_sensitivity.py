@@ -52,6 +52,7 @@ def test_e_value_fields_summary_meta_and_reading():
     assert e.reading in "\n".join(e._notes())
     bare = S.e_value(2.5, true=1.5)
     assert bare.e_limit is None and np.isnan(bare.summary().loc["confidence limit", "E-value"])
+    assert str(bare.summary()["E-value"].dtype) == "float64"
     assert bare.reading == ("To move the estimate to a true risk ratio of 1.5, an unmeasured "
                             "confounder would need a risk ratio of at least 2.72 with both "
                             "treatment and outcome, beyond the measured covariates.")
@@ -163,6 +164,10 @@ def test_overflow_is_refused_without_a_numpy_warning():
             S.e_value(1e300, kind="smd")
         with pytest.raises(ParameterError, match="too extreme"):
             S.e_value(-1000.0, kind="smd")
+        with pytest.raises(ParameterError, match="too extreme"):
+            S.e_value(1e200)  # RR (RR - 1) overflows
+        with pytest.raises(ParameterError, match="too extreme"):
+            S.e_value(-1000.0, kind="smd", true=-1000.0)  # both underflow to 0: inf - inf
 
 
 def test_rare_false_is_not_reported_for_odds_and_hazard_ratios(recwarn):
