@@ -394,3 +394,19 @@ def test_payment_plot_draws_payments_and_the_cumulative_position():
         "outcome payment", "investor, cumulative"]
     assert ax.containers[0].get_label() == "outcome payment"
     plt.close("all")
+
+
+def test_defaults_options_and_messages_left_over():
+    assert E.adjusted_value(1000) == 1000.0
+    assert E.adjusted_value(1000, deadweight=0.5) == 500.0
+    with pytest.raises(ParameterError, match=r"'random_state' parameter of benefit_cost"):
+        E.benefit_cost((2.0, 0.5), random_state="seven", **B)
+    op = E.outcome_payments([90], 100, cap_per_person=600, **OP)
+    assert op.meta["options"]["cap_per_person"] == 600
+    with pytest.raises(ParameterError) as err:
+        E.outcome_payments([90, -1], 100, **OP)
+    assert str(err.value) == ("The 'outcomes' parameter of outcome_payments must be >= 0; 1 "
+                              "value(s) are negative, e.g. [-1.0].")
+    # 100,000 periods is the limit: a lag that is not a whole number is the lag's fault.
+    with pytest.raises(ParameterError, match=r"^The 'lag' parameter of outcome_payments"):
+        E.outcome_payments(np.ones(100_000), 2, lag=0.5, **OP)
