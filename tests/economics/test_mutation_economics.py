@@ -410,3 +410,9 @@ def test_defaults_options_and_messages_left_over():
     # 100,000 periods is the limit: a lag that is not a whole number is the lag's fault.
     with pytest.raises(ParameterError, match=r"^The 'lag' parameter of outcome_payments"):
         E.outcome_payments(np.ones(100_000), 2, lag=0.5, **OP)
+
+
+def test_overflowing_unit_cost_is_named_before_the_adjustment():
+    with pytest.raises(ParameterError, match=r"^The 'unit_cost' and 'people' parameter\(s\) of "
+                                             r"benefit_cost give amounts too large"):
+        E.benefit_cost(2.0, unit_cost=1e308, people=1, cost=1, years=3)
