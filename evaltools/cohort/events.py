@@ -223,7 +223,7 @@ def prepare_frame(events: pd.DataFrame, *, person_ids: pd.Series, measures: dict
     _warn_unselected_frame(events, measures)
     n = len(events)
     warn_no_events(n)
-    dup = events.duplicated().to_numpy()
+    dup = exact_duplicates(events, id_col, event_date_col)
     duplicates_found(int(dup.sum()), n, list(pd.unique(events.loc[dup, id_col])[:5]), id_col,
                      duplicates)
     if duplicates == "drop" and dup.any():
@@ -235,3 +235,22 @@ def prepare_frame(events: pd.DataFrame, *, person_ids: pd.Series, measures: dict
              "first": dates.min() if len(dates) else None,
              "last": dates.max() if len(dates) else None, "kinds": kinds}
     return events, facts
+
+
+def exact_duplicates(events: pd.DataFrame, id_col: str, event_date_col: str) -> np.ndarray:
+    """Rows that repeat an earlier row in every column.
+
+    Only rows sharing a person and a date can be exact duplicates, so the full-row
+    comparison (slow on text columns) runs on those candidates alone.
+
+    >>> df = pd.DataFrame({"pid": [1, 1, 1, 2], "d": ["2020-01-01"] * 4,
+    ...                    "setting": ["ae", "ae", "op", "ae"]})
+    >>> exact_duplicates(df, "pid", "d").tolist()
+    [False, True, False, False]
+    """
+    out = np.zeros(len(events), dtype=bool)
+    candidates = events.duplicated(subset=[id_col, event_date_col], keep=False).to_numpy()
+    if candidates.any():
+        out[candidates] = events[candidates].duplicated().to_numpy()
+    return out
+

@@ -18,6 +18,7 @@ from .events import (
     check_id_types,
     check_values,
     duplicates_found,
+    exact_duplicates,
     naive_local,
     prepare_frame,
     warn_no_match,
@@ -192,7 +193,7 @@ class SortedEvents:
         check_measures(measures, measure_kinds(events, measures), {id_col})
         check_values(events, measures, id_col)
         check_option(duplicates, "duplicates", "SortedEvents", DUPLICATES)
-        dup = events.duplicated().to_numpy()
+        dup = exact_duplicates(events, id_col, event_date_col)
         duplicates_found(int(dup.sum()), len(events),
                          list(pd.unique(events.loc[dup, id_col])[:5]), id_col, duplicates)
         return events[~dup] if duplicates == "drop" and dup.any() else events
