@@ -31,6 +31,7 @@ from ._disclosure_checks import (
     warn_totals,
 )
 from ._shared import TableResult
+from ._shared.calls import checked_call
 from .exceptions import EvaltoolsInputError, ParameterError, SchemaError
 from .validation import (
     check_bool,
@@ -80,6 +81,7 @@ def _constraints(shape: tuple[int, int]) -> list[tuple[int, np.ndarray]]:
     return lines
 
 
+@checked_call
 def feasible_intervals(values: np.ndarray, hidden: np.ndarray, *, lower: int = 0,
                        only: np.ndarray | None = None) -> pd.DataFrame:
     """For each hidden cell, the least and greatest value consistent with the published
@@ -153,6 +155,7 @@ programming; above it, a cell whose range a cycle of suppressed cells already sh
 wide enough needs no linear programme (the rest still get one)."""
 
 
+@checked_call
 def cycle_intervals(values: np.ndarray, hidden: np.ndarray, *, lower: int = 0) -> np.ndarray:
     """A range each hidden cell can take for certain, found by moving counts around a
     cycle of hidden cells (x_ij + d, x_ij' - d, x_i'j - d, x_i'j' + d keeps every total);
@@ -236,6 +239,7 @@ def _protect(values: np.ndarray, hidden: np.ndarray, threshold: int, lower: int,
         "after review.")
 
 
+@checked_call
 def suppress(table: pd.DataFrame, threshold: int = 7, *, rounding: int | None = 5,
              suppress_zeros: bool = False, secondary: bool = True, margins: bool = True,
              count_col: str | None = None) -> SuppressedTable:

@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from ._shared import ResultMixin
+from ._shared.calls import checked_call
 from .exceptions import DataWarning, ParameterError
 from .validation import check_bool, check_number, check_option, no_estimates
 
@@ -55,6 +56,7 @@ class DesignRating(ResultMixin):
                             index=["rating", "why", "what would raise it"])
 
 
+@checked_call
 def rate_design(*, design: str, logic_model: bool = True, comparison: str | None = None,
                 baseline_equivalence: bool = False, attrition: float | None = None,
                 sample_size: int = 0, significant_positive: bool = False,

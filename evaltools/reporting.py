@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ._shared.calls import checked_call
 from .exceptions import ParameterError
 
 __all__ = ["compare", "method_statement"]
 
 
+@checked_call
 def compare(results: list, names: list[str] | None = None) -> pd.DataFrame:
     """Put several results' summary tables side by side (rows stacked by result).
 
@@ -69,6 +71,7 @@ def _effect_lead(result) -> str:
     return f"{_ESTIMANDS.get(estimand, f'The {estimand}')} was estimated"
 
 
+@checked_call
 def method_statement(result) -> str:
     """A plain-English methods paragraph for any evaltools result, with its options,
     software versions, seed and sample flow, to paste into a report.

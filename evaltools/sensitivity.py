@@ -11,6 +11,7 @@ import pandas as pd
 from scipy import stats
 
 from ._shared import ResultMixin, TableResult, run_meta
+from ._shared.calls import checked_call
 from .exceptions import DataWarning, EvaltoolsInputError, ParameterError, SchemaError
 from .validation import (
     check_bool,
@@ -103,6 +104,7 @@ def _check_e_inputs(estimate, lower, upper, kind, true):
                              f"({lower}, {upper}). Fix: check the order of the arguments.")
 
 
+@checked_call
 def e_value(estimate: float, lower: float | None = None, upper: float | None = None,
             kind: str = "rr", *, rare: bool = True, true: float | None = None) -> EValue:
     """E-value for a ratio estimate (VanderWeele & Ding 2017, Ann Intern Med 167:268-274).
@@ -200,6 +202,7 @@ class RosenbaumBounds(TableResult):
         no_estimates(self)
 
 
+@checked_call
 def rosenbaum_bounds(m_or_differences, outcome: str | None = None,
                      gammas=(1, 1.25, 1.5, 1.75, 2, 2.5, 3), *, alpha: float = 0.05,
                      alternative: str = "greater", zeros: str = "keep") -> RosenbaumBounds:

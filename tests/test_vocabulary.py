@@ -63,3 +63,17 @@ def test_estimators_take_data_first():
         if {"outcome", "treatment"} & set(params) and module_name != "cohort":
             assert params[0] in ("data", "m_or_data", "panel", "persons", "m_or_differences"), \
                 f"{module_name}.{name} takes {params[0]!r} first"
+
+
+@pytest.mark.parametrize("module_name, name, func", FUNCTIONS,
+                         ids=[f"{m}.{n}" for m, n, _ in FUNCTIONS])
+def test_a_misspelt_keyword_names_the_parameter_meant(module_name, name, func):
+    from evaltools.exceptions import ParameterError
+
+    params = list(inspect.signature(func).parameters)
+    if not params:
+        pytest.skip(f"{name} takes no arguments")
+    first = params[0]
+    with pytest.raises(ParameterError, match=rf"has no parameter '{first}x'. Did you mean "
+                                             rf"'{first}'\?"):
+        func(**{f"{first}x": None})

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._shared.calls import checked_call
 from ..exceptions import ParameterError
 from ..validation import check_option, examples
 
@@ -21,6 +22,7 @@ _DAY = np.timedelta64(1, "D")
 _MAX_MONTHS = 12 * 1000  # a thousand years: far beyond any record, well inside datetime64
 
 
+@checked_call
 def add_months(dates: np.ndarray, months: np.ndarray | int) -> np.ndarray:
     """Add whole calendar months to ``datetime64[D]`` dates, clipping to the month end.
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .._shared.calls import checked_call
 from ..exceptions import SchemaError
 from ..validation import examples
 from .attgt_data import prepare_panel
@@ -22,6 +23,7 @@ from .results import ATTgtResult, Inference
 __all__ = ["att_gt"]
 
 
+@checked_call
 def att_gt(data: pd.DataFrame, *, outcome: str, unit: str, time: str, cohort: str,
            covariates=None, control_group: str = "nevertreated", est_method: str = "dr",
            anticipation: int = 0, base_period: str = "varying", bootstrap: bool = False,

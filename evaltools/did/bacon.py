@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .._shared import TableResult, run_meta
+from .._shared.calls import checked_call
 from ..exceptions import DataWarning, SchemaError
 from ..validation import examples
 from .checks import (
@@ -130,6 +131,7 @@ def _comparisons(y, start, periods):
                                        "n_units"])
 
 
+@checked_call
 def bacon_decomposition(data: pd.DataFrame, *, outcome: str, unit: str, time: str,
                         treatment: str) -> BaconResult:
     """Decompose TWFE with staggered adoption into 2x2 comparisons (balanced panel,

@@ -13,6 +13,7 @@ import pandas as pd
 from scipy import stats
 
 from .._shared import TableResult, run_meta
+from .._shared.calls import checked_call
 from ..exceptions import DataWarning, EvaltoolsWarning, ParameterError, SchemaError
 from ..validation import check_finite, check_number, drop_redundant, examples
 from .checks import (
@@ -182,6 +183,7 @@ def _pretrend(fit, leads):
     return stat, float(stats.chi2.sf(stat, len(leads)))
 
 
+@checked_call
 def event_study(data: pd.DataFrame, *, outcome: str, unit: str, time: str, cohort: str,
                 ref_period: int = -1, window: tuple[int, int] | None = None,
                 covariates=None, cluster: str | None = None) -> EventStudyResult:

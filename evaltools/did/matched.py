@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .._shared import run_meta
+from .._shared.calls import checked_call
 from ..exceptions import DataWarning, ExclusionWarning, ParameterError, SchemaError
 from ..validation import (
     check_bool,
@@ -141,6 +142,7 @@ def _keep(matched, delta, unit, treatment, weights, windows):
     return d, flow
 
 
+@checked_call
 def matched_did(panel: pd.DataFrame, matched: pd.DataFrame, *, outcome: str,
                 pre: tuple[int, int] = (-12, 0), post: tuple[int, int] = (0, 12),
                 exposure: str = "exposure", unit: str = "match_id", time: str = "rel_period",

@@ -14,6 +14,7 @@ from linearmodels.panel import PanelOLS
 from linearmodels.panel.utility import AbsorbingEffectError
 
 from .._shared import ResultMixin, covariate_matrix, run_meta
+from .._shared.calls import checked_call
 from ..exceptions import EvaltoolsWarning, SchemaError
 from ..validation import check_option, drop_redundant, examples
 from .checks import (
@@ -181,6 +182,7 @@ def _fit_poisson(y, design, offset, cov, outcome, exposure, func):
     return fit
 
 
+@checked_call
 def did_2x2(data: pd.DataFrame, *, outcome: str, treatment: str, post: str,
             unit: str | None = None, cluster: str | None = None, covariates=None,
             family: str = "gaussian", exposure: str | None = None) -> DiDResult:
@@ -255,6 +257,7 @@ def fit_panel(y: pd.Series, x: pd.DataFrame, clusters: pd.Series | None, func: s
                           f"Fix: {hint}.") from None
 
 
+@checked_call
 def twfe(data: pd.DataFrame, *, outcome: str, unit: str, time: str, treatment: str,
          cluster: str | None = None) -> DiDResult:
     """Two-way fixed effects: outcome on the treatment indicator with unit and period

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .._shared import TableResult, run_meta
+from .._shared.calls import checked_call
 from ..exceptions import DataWarning, ParameterError
 from ..validation import check_number, check_option, check_random_state
 from .discounting import GREEN_BOOK_RATE, check_rate, discount_factors
@@ -22,6 +23,7 @@ def _finite(value, name, func, *, low=-np.inf, high=np.inf, closed="neither", **
     return check_number(value, name, func, low=low, high=high, closed=closed, **kw)
 
 
+@checked_call
 def adjusted_value(gross: float, *, deadweight: float = 0.0, displacement: float = 0.0,
                    attribution: float = 0.0) -> float:
     """Gross outcome value net of what would have happened anyway (deadweight), of what
@@ -126,6 +128,7 @@ def _warn_unused_simulation(method, se, n_sim, random_state):
                       stacklevel=3)
 
 
+@checked_call
 def benefit_cost(effect, *, unit_cost: float, people: int, cost: float, years: int = 1,
                  rate: float | str = GREEN_BOOK_RATE, drop_off: float = 0.0,
                  deadweight: float = 0.0, displacement: float = 0.0, attribution: float = 0.0,
@@ -194,6 +197,7 @@ def benefit_cost(effect, *, unit_cost: float, people: int, cost: float, years: i
             attribution=attribution, method=method, n_sim=n_sim), random_state=random_state))
 
 
+@checked_call
 def break_even_effect(*, unit_cost: float, people: int, cost: float, years: int = 1,
                       rate: float | str = GREEN_BOOK_RATE, drop_off: float = 0.0) -> float:
     """Effect per person per year at which savings equal the programme's cost.

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._shared.calls import checked_call
 from ..exceptions import ParameterError
 from ..validation import check_number, check_option
 
@@ -36,6 +37,7 @@ MAX_YEARS = 100_000
 """Longest horizon discounted: far beyond the Green Book's last step (year 301 on)."""
 
 
+@checked_call
 def declining_schedule(years: int, kind: str = "standard") -> np.ndarray:
     """The Green Book's declining rate for each year 1..years.
 
@@ -67,6 +69,7 @@ def check_rate(rate, func: str):
     return check_number(rate, "rate", func, low=-0.05, high=0.25)
 
 
+@checked_call
 def discount_factors(n_years: int, rate: float | str = GREEN_BOOK_RATE) -> np.ndarray:
     """Factors for years 0..n_years-1 (year 0 is undiscounted).
 
@@ -89,6 +92,7 @@ def discount_factors(n_years: int, rate: float | str = GREEN_BOOK_RATE) -> np.nd
     return (1 + rate) ** -np.arange(int(n_years), dtype=float)
 
 
+@checked_call
 def present_value(flows, rate: float | str = GREEN_BOOK_RATE) -> float:
     """Present value of yearly flows (the first in year 0, undiscounted), at a fixed rate or
     a Green Book declining schedule (``"declining"``, ``"declining_health"`` for QALYs).

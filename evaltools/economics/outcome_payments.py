@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .._shared import ResultMixin, run_meta
+from .._shared.calls import checked_call
 from ..exceptions import ParameterError
 from ..validation import check_ax, check_number, check_option, no_estimates, plot_options
 from .discounting import GREEN_BOOK_RATE, MAX_YEARS, check_rate, finite_array, present_value
@@ -70,6 +71,7 @@ class OutcomePayments(ResultMixin):
         return ax
 
 
+@checked_call
 def outcome_payments(outcomes, baseline, *, tariff: float, service_cost, people: int,
                      cap_per_person: float | None = None, cap_total: float | None = None,
                      unit_saving: float = 0.0, lag: int = 0, direction: str = "reduction",

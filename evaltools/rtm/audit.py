@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .._shared import ResultMixin, run_meta
+from .._shared.calls import checked_call
 from ..exceptions import DataWarning, ParameterError
 from ..validation import (
     check_ax,
@@ -115,6 +116,7 @@ class AuditResult(ResultMixin):
         return ax
 
 
+@checked_call
 def audit_claim(before: float, after: float, n: int, *, threshold: float | None = None,
                 top: float | None = None, population: CountModel | dict | None = None,
                 n_sim: int = 2000, random_state: int | None = None,

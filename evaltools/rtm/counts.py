@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
+from .._shared.calls import checked_call
 from ..exceptions import ParameterError
 from ..validation import check_number, check_random_state
 from .results import RTMEstimate
@@ -149,6 +150,7 @@ def selection_weights(model: CountModel, y: np.ndarray, *, threshold=None, top=N
     return weights
 
 
+@checked_call
 def expected_rtm_counts(model: CountModel, *, threshold: float | None = None,
                         top: float | None = None) -> RTMEstimate:
     """Expected counts of a selected group now and next period, with no intervention.

@@ -11,6 +11,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from .._shared import TableResult, run_meta
+from .._shared.calls import checked_call
 from ..exceptions import DataWarning, EvaltoolsInputError
 from ..validation import (
     check_ax,
@@ -181,6 +182,7 @@ def _boot_means(rng, n_boot, arrays, progress, *, share=None):
     return out
 
 
+@checked_call
 def decompose_change(treated_before, treated_after, control_before, control_after, *,
                      population_before=None, population_after=None, paired: bool = False,
                      n_boot: int = 999, random_state: int | None = None,
@@ -229,6 +231,7 @@ def decompose_change(treated_before, treated_after, control_before, control_afte
                                              random_state=random_state))
 
 
+@checked_call
 def decompose_with_model(treated_before, treated_after, *, model, threshold=None, top=None,
                          population_before=None, population_after=None, n_boot: int = 999,
                          random_state: int | None = None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .._shared.calls import checked_call
 from ..exceptions import ParameterError, SchemaError
 from ..validation import check_columns, check_finite, check_frame, examples
 from .counts import CountModel
@@ -12,6 +13,7 @@ from .counts import CountModel
 __all__ = ["fit_count_model"]
 
 
+@checked_call
 def fit_count_model(data: pd.DataFrame, outcome: str, *, unit: str = "person_id",
                     time: str = "rel_period") -> CountModel:
     """Estimate a :class:`CountModel` by the method of moments.

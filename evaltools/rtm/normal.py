@@ -20,6 +20,7 @@ import warnings
 import numpy as np
 from scipy import optimize, stats
 
+from .._shared.calls import checked_call
 from ..exceptions import DataWarning, ParameterError
 from ..validation import check_number, check_option, check_random_state
 
@@ -87,6 +88,7 @@ def _baseline_sd(sd, r, n_baseline):
     return sd * np.sqrt(r + (1 - r) / n_baseline)
 
 
+@checked_call
 def expected_rtm_normal(mean: float, sd: float, r: float, cutoff, tail: str = "upper", *,
                         n_baseline: int = 1, n: int | None = None, n_sim: int = 2000,
                         random_state: int | None = None):
@@ -181,6 +183,7 @@ def _simulated_changes(mean, sd, r, cutoff, tail, n_baseline, n, n_sim, random_s
     return changes[mass > 1e-300]
 
 
+@checked_call
 def solve_rtm_normal(change: float, mean: float, sd: float, *, r: float | None = None,
                      cutoff: float | None = None, tail: str = "upper") -> float:
     """The correlation, or the cut-off, at which regression to the mean alone gives ``change``.

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .._shared import TableResult, run_meta
+from .._shared.calls import checked_call
 from ..exceptions import DataWarning, ParameterError, SchemaError
 from ..validation import check_ax, check_number, plot_options
 from .fit import person_period_table
@@ -60,6 +61,7 @@ class TrajectoryResult(TableResult):
         return ax
 
 
+@checked_call
 def selection_trajectory(data: pd.DataFrame, *, outcome: str, select_period,
                          threshold: float | None = None, top: float | None = None,
                          unit: str = "person_id", time: str = "rel_period",
