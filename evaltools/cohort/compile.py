@@ -41,6 +41,16 @@ def quote(name: str) -> str:
     return '"' + str(name).replace('"', '""') + '"'
 
 
+def text_literal(value: str) -> str:
+    """A SQL string literal (embedded quotes doubled), for the few constants a view's SQL
+    must hold because views cannot take bound parameters.
+
+    >>> print(text_literal("Europe/London"), text_literal("a'b"))
+    'Europe/London' 'a''b'
+    """
+    return "'" + str(value).replace("'", "''") + "'"
+
+
 # --- column kinds ----------------------------------------------------------------------
 
 def _series_kind(s: pd.Series) -> str:

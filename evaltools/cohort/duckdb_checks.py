@@ -152,8 +152,8 @@ def _warn_outliers(con, source: str, n: int, d: str) -> None:
     if n < 3:
         return
     lo_k, hi_k = core_positions(n)
-    low, high = (con.execute(f"SELECT {d} AS d FROM {source} ORDER BY d LIMIT 1 OFFSET "
-                             f"{int(k)}").fetchall()[0][0] for k in (lo_k, hi_k))
+    low, high = (con.execute(f"SELECT {d} AS d FROM {source} ORDER BY d LIMIT 1 OFFSET ?",
+                             [int(k)]).fetchall()[0][0] for k in (lo_k, hi_k))
     low, high = np.datetime64(low, "D"), np.datetime64(high, "D")
     limits = outlying_dates(n, low, high)
     bounds = [pd.Timestamp(x).date() for x in limits]

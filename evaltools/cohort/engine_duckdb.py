@@ -23,7 +23,7 @@ import pandas as pd
 
 from ..exceptions import ParameterError, SchemaError
 from ..validation import examples
-from .compile import duckdb_kinds, quote, to_sql
+from .compile import duckdb_kinds, quote, text_literal, to_sql
 from .measures import Measure
 
 __all__ = ["connect", "check_memory_limit", "register_frame", "open_files", "aggregate",
@@ -91,7 +91,7 @@ def open_files(con: duckdb.DuckDBPyConnection, path, *, event_date_col: str
         relation.create_view(_RAW)
         described = con.execute(f"DESCRIBE SELECT * FROM {_RAW}").fetchall()
         zoned = [row[0] for row in described if str(row[1]).upper() == "TIMESTAMP WITH TIME ZONE"]
-        local = ", ".join(f"timezone('{_zone(con, text, c)}', {quote(c)}) AS {quote(c)}"
+        local = ", ".join(f"timezone({text_literal(_zone(con, text, c))}, {quote(c)}) AS {quote(c)}"
                           for c in zoned)
         con.execute(f"CREATE OR REPLACE TEMP VIEW {SOURCE} AS SELECT * "
                     f"{f'REPLACE ({local}) ' if local else ''}FROM {_RAW}")
