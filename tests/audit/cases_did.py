@@ -14,6 +14,9 @@ import pandas as pd  # noqa: E402
 import evaltools as et  # noqa: E402
 
 from .catalogue import Case, _set, panel_data, panel_with  # noqa: E402
+from .catalogue import matched_did as mdid
+from .catalogue import matched_did_panel as _panel
+from .catalogue import matched_did_table as _table
 
 BASE = {"outcome": "y", "unit": "area", "time": "year", "cohort": "cohort"}
 TWO = {"outcome": "y", "treatment": "ever", "post": "post", "unit": "area"}
@@ -48,24 +51,6 @@ def fit():
 @cache
 def fit_boot():
     return att(bootstrap=True, n_boot=100, random_state=1)
-
-
-def _panel():
-    rng = np.random.default_rng(2)
-    ids, k = np.arange(40), np.arange(-3, 3)
-    return pd.DataFrame({"match_id": np.repeat(ids, len(k)), "rel_period": np.tile(k, 40),
-                         "y": rng.poisson(1, 40 * len(k)).astype(float), "exposure": 1.0})
-
-
-def _table():
-    return pd.DataFrame({"match_id": np.arange(40), "treated": np.arange(40) % 2,
-                         "subclass": np.arange(40) // 2, "weights": 1.0})
-
-
-def mdid(panel=None, matched=None, **over):
-    kw = {"outcome": "y", "pre": (-3, 0), "post": (0, 3), **over}
-    return et.did.matched_did(_panel() if panel is None else panel,
-                              _table() if matched is None else matched, **kw)
 
 
 def _attgt_cases():
@@ -355,7 +340,7 @@ def _matched_cases():
         Case(a, "matched_did: matched None", lambda: et.did.matched_did(
             _panel(), None, outcome="y", pre=(-3, 0), post=(0, 3)),
              ("matched", "DataFrame")),
-        Case(a, "matched_did: matched empty", lambda: mdid(matched=t().iloc[:0]),
+        Case(a, "matched_did: matched empty", lambda: mdid(table=t().iloc[:0]),
              ("matched", "row", "empty")),
         Case(a, "matched_did: outcome typo", lambda: mdid(outcome="yy"), ("yy",)),
         Case(a, "matched_did: outcome NaN", lambda: mdid(panel=_set(_panel(), "y", {3: np.nan})),
@@ -377,23 +362,23 @@ def _matched_cases():
         Case(a, "matched_did: rates 1", lambda: mdid(rates=1), ("rates",)),
         Case(a, "matched_did: weights typo", lambda: mdid(weights="weight"), ("weight",)),
         Case(a, "matched_did: weights negative", lambda: mdid(
-            matched=_set(t(), "weights", {2: -1.0})), ("weights",)),
+            table=_set(t(), "weights", {2: -1.0})), ("weights",)),
         Case(a, "matched_did: weights NaN", lambda: mdid(
-            matched=_set(t(), "weights", {2: np.nan})), ("weights",)),
-        Case(a, "matched_did: weights all zero", lambda: mdid(matched=t().assign(weights=0.0)),
+            table=_set(t(), "weights", {2: np.nan})), ("weights",)),
+        Case(a, "matched_did: weights all zero", lambda: mdid(table=t().assign(weights=0.0)),
              ("weights",)),
         Case(a, "matched_did: controls with zero weight", lambda: mdid(
-            matched=t().assign(weights=np.where(t()["treated"] == 1, 1.0, 0.0))),
+            table=t().assign(weights=np.where(t()["treated"] == 1, 1.0, 0.0))),
              ("weights", "control")),
         Case(a, "matched_did: subclass typo", lambda: mdid(subclass="set"), ("set",)),
         Case(a, "matched_did: subclass NaN", lambda: mdid(
-            matched=_set(t(), "subclass", {4: np.nan})), ("subclass",)),
+            table=_set(t(), "subclass", {4: np.nan})), ("subclass",)),
         Case(a, "matched_did: treatment coded 1/2", lambda: mdid(
-            matched=t().assign(treated=t()["treated"] + 1)), ("treated",)),
-        Case(a, "matched_did: no controls", lambda: mdid(matched=t().assign(treated=1)),
+            table=t().assign(treated=t()["treated"] + 1)), ("treated",)),
+        Case(a, "matched_did: no controls", lambda: mdid(table=t().assign(treated=1)),
              ("treated",)),
         Case(a, "matched_did: unit ids of another dtype", lambda: mdid(
-            matched=t().assign(match_id=t()["match_id"].astype(str))), ("match_id", "dtype")),
+            table=t().assign(match_id=t()["match_id"].astype(str))), ("match_id", "dtype")),
         Case(a, "matched_did: unit typo", lambda: mdid(unit="id"), ("id",)),
         Case(a, "matched_did: time typo", lambda: mdid(time="period"), ("period",)),
         Case(a, "matched_did: time as text", lambda: mdid(panel=_panel().assign(
@@ -402,7 +387,7 @@ def _matched_cases():
             [_panel(), _panel().iloc[:3]], ignore_index=True)), ("duplicate", "repeat")),
         Case(a, "matched_did: outcome None", lambda: mdid(outcome=None), ("outcome",)),
         Case(a, "matched_did: no matched id in the panel", lambda: mdid(
-            matched=t().assign(match_id=t()["match_id"] + 1000)), ("match_id",)),
+            table=t().assign(match_id=t()["match_id"] + 1000)), ("match_id",)),
         Case(a, "matched_did: no person-time anywhere", lambda: mdid(
             panel=_panel().assign(exposure=0.0)), ("exposure",)),
         Case(a, "matched_did: pre with a bool", lambda: mdid(pre=(True, 2)), ("pre",)),
@@ -410,7 +395,7 @@ def _matched_cases():
             panel=_panel().assign(py=1.0), rates=False, exposure="py"), ("exposure", "rates")),
         Case(a, "matched_did: unit and time the same column", lambda: mdid(unit="rel_period"),
              ("unit", "time")),
-        Case(a, "matched_did: weights text", lambda: mdid(matched=t().assign(weights="1")),
+        Case(a, "matched_did: weights text", lambda: mdid(table=t().assign(weights="1")),
              ("weights",)),
         Case(a, "did_2x2: exposure is the outcome", lambda: two(
             outcome="count", family="poisson", exposure="count"), ("exposure", "outcome")),

@@ -14,10 +14,13 @@ import pandas as pd
 
 import evaltools as et
 
-from .catalogue import Case, matched, people, popp
+from .catalogue import AE, Case, matched, people, popp
+from .catalogue import cohort_panel as _panel
+from .catalogue import cohort_panel_result as _panel_result
+from .catalogue import cohort_prior as _prior
+from .catalogue import participants as _part
 
 M = et.cohort.Measure
-AE = {"ae": M("setting == 'ae'")}
 SCRIPT = "<script>alert(1)</script>"
 
 
@@ -47,26 +50,6 @@ def _multi_cols() -> pd.DataFrame:
 
 def _md() -> pd.DataFrame:
     return matched().matched_data
-
-
-def _part() -> pd.DataFrame:
-    persons, _ = popp()
-    return persons[persons["treated"] == 1].reset_index(drop=True)
-
-
-def _panel(**kw):
-    return et.cohort.build_panel(**{"persons": _part(), "events": popp()[1], "measures": AE,
-                                    "window": (-3, 3), "unknown_persons": "drop", **kw})
-
-
-def _prior(**kw):
-    return et.cohort.prior_use(**{"persons": _part(), "events": popp()[1], "measures": AE,
-                                  **kw})
-
-
-@cache
-def _panel_result():
-    return _panel(carry=["treated"])
 
 
 @cache

@@ -15,6 +15,9 @@ import pandas as pd  # noqa: E402
 import evaltools as et  # noqa: E402
 
 from .catalogue import Case, _rtm_panel, matched, panel_data, people  # noqa: E402
+from .catalogue import matched_did as mdid
+from .catalogue import matched_did_panel as _mdid_panel
+from .catalogue import matched_did_table as _mdid_table
 
 BASE = {"outcome": "y", "unit": "area", "time": "year", "cohort": "cohort"}
 TWO = {"outcome": "y", "treatment": "ever", "post": "post", "unit": "area"}
@@ -65,24 +68,6 @@ def _na_at(series, rows=(3, 10)):
     s = series.copy()
     s.iloc[list(rows)] = pd.NA
     return s
-
-
-def _mdid_panel():
-    rng = np.random.default_rng(2)
-    ids, k = np.arange(40), np.arange(-3, 3)
-    return pd.DataFrame({"match_id": np.repeat(ids, len(k)), "rel_period": np.tile(k, 40),
-                         "y": rng.poisson(1, 40 * len(k)).astype(float), "exposure": 1.0})
-
-
-def _mdid_table():
-    return pd.DataFrame({"match_id": np.arange(40), "treated": np.arange(40) % 2,
-                         "subclass": np.arange(40) // 2, "weights": 1.0})
-
-
-def mdid(panel=None, table=None, **over):
-    kw = {"outcome": "y", "pre": (-3, 0), "post": (0, 3), **over}
-    return et.did.matched_did(_mdid_panel() if panel is None else panel,
-                              _mdid_table() if table is None else table, **kw)
 
 
 # ------------------------------------------------------------------------------- did

@@ -166,6 +166,44 @@ def panel_with(column: str, values: dict[int, object]) -> pd.DataFrame:
     return d
 
 
+# Shared by the case files: a small participants' panel and a matched-DiD panel and table.
+AE = {"ae": et.cohort.Measure("setting == 'ae'")}
+
+
+def cohort_panel(**kw):
+    return et.cohort.build_panel(**{"persons": participants(), "events": popp()[1],
+                                    "measures": AE, "window": (-3, 3),
+                                    "unknown_persons": "drop", **kw})
+
+
+def cohort_prior(**kw):
+    return et.cohort.prior_use(**{"persons": participants(), "events": popp()[1],
+                                  "measures": AE, **kw})
+
+
+@cache
+def cohort_panel_result():
+    return cohort_panel(carry=["treated"])
+
+
+def matched_did_panel() -> pd.DataFrame:
+    rng = np.random.default_rng(2)
+    ids, k = np.arange(40), np.arange(-3, 3)
+    return pd.DataFrame({"match_id": np.repeat(ids, len(k)), "rel_period": np.tile(k, 40),
+                         "y": rng.poisson(1, 40 * len(k)).astype(float), "exposure": 1.0})
+
+
+def matched_did_table() -> pd.DataFrame:
+    return pd.DataFrame({"match_id": np.arange(40), "treated": np.arange(40) % 2,
+                         "subclass": np.arange(40) // 2, "weights": 1.0})
+
+
+def matched_did(panel=None, table=None, **over):
+    kw = {"outcome": "y", "pre": (-3, 0), "post": (0, 3), **over}
+    return et.did.matched_did(matched_did_panel() if panel is None else panel,
+                              matched_did_table() if table is None else table, **kw)
+
+
 # ---------------------------------------------------------------------- case builders
 
 def _column_cases(area, func, base_kwargs, *, frame, arg, column, numeric=True, binary=False):

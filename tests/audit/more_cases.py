@@ -8,7 +8,16 @@ import pandas as pd
 
 import evaltools as et
 
-from .catalogue import Case, _set, matched, panel_data, people, popp
+from .catalogue import (
+    Case,
+    _set,
+    matched,
+    matched_did_panel,
+    matched_did_table,
+    panel_data,
+    people,
+    popp,
+)
 
 
 def size_cases():
@@ -155,22 +164,9 @@ def did_more():
             d.assign(c=1), outcome="y", unit="area", time="year", treatment="treated",
             cluster="c"), ("c", "cluster")),
         Case("did+", "matched_did: pre overlaps post", lambda: et.did.matched_did(
-            _matched_panel(), _matched_table(), outcome="y", pre=(-3, 1), post=(0, 3)),
+            matched_did_panel(), matched_did_table(), outcome="y", pre=(-3, 1), post=(0, 3)),
             ("pre", "post")),
     ]
-
-
-def _matched_panel():
-    rng = np.random.default_rng(2)
-    ids = np.arange(40)
-    k = np.arange(-3, 3)
-    return pd.DataFrame({"match_id": np.repeat(ids, len(k)), "rel_period": np.tile(k, 40),
-                         "y": rng.poisson(1, 40 * len(k)), "exposure": 1.0})
-
-
-def _matched_table():
-    return pd.DataFrame({"match_id": np.arange(40), "treated": np.arange(40) % 2,
-                         "subclass": np.arange(40) // 2, "weights": 1.0})
 
 
 def other_more():
