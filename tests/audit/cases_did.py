@@ -13,39 +13,21 @@ import pandas as pd  # noqa: E402
 
 import evaltools as et  # noqa: E402
 
-from .catalogue import Case, _set, panel_data, panel_with  # noqa: E402
+from .catalogue import (  # noqa: E402
+    Case,
+    _set,
+    att,
+    bacon,
+    es,
+    fit,
+    panel_data,
+    panel_with,
+    tw,
+    two,
+)
 from .catalogue import matched_did as mdid
 from .catalogue import matched_did_panel as _panel
 from .catalogue import matched_did_table as _table
-
-BASE = {"outcome": "y", "unit": "area", "time": "year", "cohort": "cohort"}
-TWO = {"outcome": "y", "treatment": "ever", "post": "post", "unit": "area"}
-TW = {"outcome": "y", "unit": "area", "time": "year", "treatment": "treated"}
-
-
-def att(**over):
-    return et.did.att_gt(**{"data": panel_data(), **BASE, **over})
-
-
-def two(**over):
-    return et.did.did_2x2(**{"data": panel_data(), **TWO, **over})
-
-
-def tw(**over):
-    return et.did.twfe(**{"data": panel_data(), **TW, **over})
-
-
-def es(**over):
-    return et.did.event_study(**{"data": panel_data(), **BASE, **over})
-
-
-def bacon(**over):
-    return et.did.bacon_decomposition(**{"data": panel_data(), **TW, **over})
-
-
-@cache
-def fit():
-    return att()
 
 
 @cache

@@ -14,41 +14,25 @@ import pandas as pd  # noqa: E402
 
 import evaltools as et  # noqa: E402
 
-from .catalogue import Case, _rtm_panel, matched, panel_data, people  # noqa: E402
+from .catalogue import (  # noqa: E402
+    Case,
+    _rtm_panel,
+    att,
+    bacon,
+    es,
+    fit,
+    matched,
+    panel_data,
+    people,
+    tw,
+    two,
+)
 from .catalogue import matched_did as mdid
 from .catalogue import matched_did_panel as _mdid_panel
 from .catalogue import matched_did_table as _mdid_table
 
-BASE = {"outcome": "y", "unit": "area", "time": "year", "cohort": "cohort"}
-TWO = {"outcome": "y", "treatment": "ever", "post": "post", "unit": "area"}
-TW = {"outcome": "y", "unit": "area", "time": "year", "treatment": "treated"}
 POP = {"mean": 0.3, "dispersion": 0.5, "stability": 0.5}
 BC = {"unit_cost": 2000.0, "people": 500, "cost": 250_000.0, "years": 3}
-
-
-def att(**over):
-    return et.did.att_gt(**{"data": panel_data(), **BASE, **over})
-
-
-def two(**over):
-    return et.did.did_2x2(**{"data": panel_data(), **TWO, **over})
-
-
-def tw(**over):
-    return et.did.twfe(**{"data": panel_data(), **TW, **over})
-
-
-def es(**over):
-    return et.did.event_study(**{"data": panel_data(), **BASE, **over})
-
-
-def bacon(**over):
-    return et.did.bacon_decomposition(**{"data": panel_data(), **TW, **over})
-
-
-@cache
-def fit():
-    return att()
 
 
 @cache

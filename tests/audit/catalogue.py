@@ -204,6 +204,36 @@ def matched_did(panel=None, table=None, **over):
                               matched_did_table() if table is None else table, **kw)
 
 
+# The DiD functions called on the staggered panel, with any option overridden.
+BASE = {"outcome": "y", "unit": "area", "time": "year", "cohort": "cohort"}
+TWO = {"outcome": "y", "treatment": "ever", "post": "post", "unit": "area"}
+TW = {"outcome": "y", "unit": "area", "time": "year", "treatment": "treated"}
+
+
+def att(**over):
+    return et.did.att_gt(**{"data": panel_data(), **BASE, **over})
+
+
+def two(**over):
+    return et.did.did_2x2(**{"data": panel_data(), **TWO, **over})
+
+
+def tw(**over):
+    return et.did.twfe(**{"data": panel_data(), **TW, **over})
+
+
+def es(**over):
+    return et.did.event_study(**{"data": panel_data(), **BASE, **over})
+
+
+def bacon(**over):
+    return et.did.bacon_decomposition(**{"data": panel_data(), **TW, **over})
+
+
+@cache
+def fit():
+    return att()
+
 # ---------------------------------------------------------------------- case builders
 
 def _column_cases(area, func, base_kwargs, *, frame, arg, column, numeric=True, binary=False):
