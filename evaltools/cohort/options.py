@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import DataWarning, ParameterError, SchemaError
-from ..validation import check_bool, examples
+from ..validation import check_bool, check_columns, check_frame, examples
 
 __all__ = ["check_names", "check_distinct", "check_carry", "check_span", "check_progress", "check_source",
            "check_window", "check_window_reach", "check_months", "warn_ignored",
@@ -205,3 +205,16 @@ def check_table_columns(df: pd.DataFrame, table: str, id_col: str) -> None:
                 f"({', '.join(f'{k} {v!r}' for k, v in shown.items())}), so some ids would "
                 f"never match. Fix: convert it to one type, e.g. df['{id_col}'] = "
                 f"df['{id_col}'].astype(str).")
+
+
+def check_tables_given(persons, events, engine: str, func: str, *, id_col: str,
+                       index_col: str) -> None:
+    """The persons table and the events source, as build_panel and prior_use take them."""
+    check_frame(persons, "persons")
+    check_table_columns(persons, "persons", id_col)
+    check_columns(persons, [id_col, index_col], "persons",
+                  fix="rename your columns or pass id_col= and index_col=")
+    check_source(events, engine, func)
+    if isinstance(events, pd.DataFrame):
+        check_table_columns(events, "events", id_col)
+

@@ -11,7 +11,7 @@ from tqdm.auto import tqdm
 from .._shared import run_meta
 from .._shared.calls import checked_call
 from ..exceptions import SchemaError
-from ..validation import check_columns, check_frame, check_option, examples
+from ..validation import check_option, examples
 from . import engine_duckdb, engine_pandas
 from .duckdb_checks import scan_files
 from .events import DUPLICATES, prepare_frame, warn_no_match
@@ -24,7 +24,7 @@ from .options import (
     check_progress,
     check_source,
     check_span,
-    check_table_columns,
+    check_tables_given,
     check_window,
     check_window_reach,
     warn_ignored,
@@ -174,13 +174,7 @@ def _check_build_options(persons, events, *, measures, window, id_col, index_col
     if key_col not in (None, id_col):
         check_distinct(f, key_col=key_col, index_col=index_col, death_col=death_col,
                        end_col=end_col)
-    check_frame(persons, "persons")
-    check_table_columns(persons, "persons", id_col)
-    check_columns(persons, [id_col, index_col], "persons",
-                  fix="rename your columns or pass id_col= and index_col=")
-    check_source(events, engine, f)
-    if isinstance(events, pd.DataFrame):
-        check_table_columns(events, "events", id_col)
+    check_tables_given(persons, events, engine, f, id_col=id_col, index_col=index_col)
     engine_duckdb.check_memory_limit(memory_limit)
     if memory_limit is not None and engine == "pandas":
         warn_ignored("memory_limit", f, "it limits the DuckDB engine only (engine='pandas')")

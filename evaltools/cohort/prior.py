@@ -11,7 +11,7 @@ import pandas as pd
 
 from .._shared.calls import checked_call
 from ..exceptions import ExclusionWarning, ParameterError, SchemaError
-from ..validation import check_columns, check_frame, check_option, examples
+from ..validation import check_frame, check_option, examples
 from .compile import pandas_kinds
 from .events import (
     DUPLICATES,
@@ -34,9 +34,9 @@ from .options import (
     check_distinct,
     check_months,
     check_names,
-    check_source,
     check_span,
     check_table_columns,
+    check_tables_given,
 )
 from .panel import _run, read_events
 from .periods import Period, add_months
@@ -86,13 +86,7 @@ def prior_use(persons: pd.DataFrame, events: pd.DataFrame | str | Path, *,
     check_names(f, id_col=id_col, index_col=index_col, event_date_col=event_date_col)
     check_distinct(f, id_col=id_col, index_col=index_col)
     check_distinct(f, id_col=id_col, event_date_col=event_date_col)
-    check_frame(persons, "persons")
-    check_table_columns(persons, "persons", id_col)
-    check_columns(persons, [id_col, index_col], "persons",
-                  fix="rename your columns or pass id_col= and index_col=")
-    check_source(events, engine, f)
-    if isinstance(events, pd.DataFrame):
-        check_table_columns(events, "events", id_col)
+    check_tables_given(persons, events, engine, f, id_col=id_col, index_col=index_col)
     span = check_span(span, f)
     units_in = persons[[id_col, index_col]].assign(_row=np.arange(len(persons)))
     check_persons(units_in, id_col=id_col, index_col=index_col, key_col="_row", death_col=None,
