@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._shared import ResultMixin, run_meta
+from ._shared import SingleEstimateMixin, run_meta
 from ._shared.calls import checked_call
 from .effects_fit import bootstrap_se, design, fit_model, mestimation_se
 from .effects_inputs import SUBCLASS, WEIGHTS, read_sample
@@ -46,7 +46,7 @@ _SE_WORDS = {
 
 
 @dataclass(repr=False)
-class EffectResult(ResultMixin):
+class EffectResult(SingleEstimateMixin):
     """An effect estimate with its uncertainty.
 
     ``estimate`` is a difference (``method="difference"`` or ``"regression"``) or a rate
@@ -81,20 +81,6 @@ class EffectResult(ResultMixin):
         return pd.DataFrame({"term": [self.treatment], "estimate": [self.estimate],
                              "std_error": [self.se], "n": [self.n_treated + self.n_control],
                              "log_se": [np.nan if self.log_se is None else self.log_se]})
-
-    @property
-    def ci_low(self) -> float:
-        """Lower 95% limit."""
-        return float(self.conf_int().iloc[0, 0])
-
-    @property
-    def ci_high(self) -> float:
-        """Upper 95% limit."""
-        return float(self.conf_int().iloc[0, 1])
-
-    @property
-    def p_value(self) -> float:
-        return float(self.tidy()["p_value"].iloc[0])
 
     def summary(self) -> pd.DataFrame:
         t = self.tidy().drop(columns=["term", "n"])

@@ -176,6 +176,25 @@ class ResultMixin:
         return f"<div><strong>{html.escape(self._title)}</strong>{table}{notes}</div>"
 
 
+class SingleEstimateMixin(ResultMixin):
+    """A result with one estimate: its 95% limits and p-value, read off ``tidy()``."""
+
+    @property
+    def ci_low(self) -> float:
+        """Lower 95% limit."""
+        return float(self.tidy()["conf_low"].iloc[0])
+
+    @property
+    def ci_high(self) -> float:
+        """Upper 95% limit."""
+        return float(self.tidy()["conf_high"].iloc[0])
+
+    @property
+    def p_value(self) -> float:
+        """Two-sided p-value."""
+        return float(self.tidy()["p_value"].iloc[0])
+
+
 @dataclass(repr=False)
 class TableResult(ResultMixin):
     """A result whose summary is one table: subclasses add fields, notes and plots."""

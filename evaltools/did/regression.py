@@ -13,7 +13,7 @@ import statsmodels.api as sm
 from linearmodels.panel import PanelOLS
 from linearmodels.panel.utility import AbsorbingEffectError
 
-from .._shared import ResultMixin, covariate_matrix, run_meta
+from .._shared import SingleEstimateMixin, covariate_matrix, run_meta
 from .._shared.calls import checked_call
 from ..exceptions import EvaltoolsWarning, SchemaError
 from ..validation import check_option, drop_redundant, examples
@@ -39,7 +39,7 @@ ASSUMPTION = "Assumes parallel trends between treated and comparison units."
 
 
 @dataclass(repr=False)
-class DiDResult(ResultMixin):
+class DiDResult(SingleEstimateMixin):
     """One difference-in-differences estimate with its clustered standard error.
 
     For ``scale="ratio of rate ratios"`` ``estimate`` is exp(coefficient), ``log_se`` the
@@ -65,14 +65,6 @@ class DiDResult(ResultMixin):
                              "std_error": [self.se], "n": [self.n_obs],
                              "log_se": [np.nan if self.log_se is None else self.log_se],
                              "df": [np.inf if self.df is None else self.df]})
-
-    @property
-    def ci_low(self) -> float:
-        return float(self.conf_int().iloc[0, 0])
-
-    @property
-    def ci_high(self) -> float:
-        return float(self.conf_int().iloc[0, 1])
 
     def summary(self) -> pd.DataFrame:
         return self.tidy().drop(columns="term").set_axis([self.scale])
