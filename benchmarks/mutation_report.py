@@ -3,7 +3,8 @@
 A mutant is *killed* when a test fails on it, *timeout* when the tests ran more than
 mutmut's limit (an infinite loop: detected too), *survived* when every test passed (the
 tests would miss that bug) and *no tests* when no selected test calls the mutated
-function. Kill rate = (killed + timeout) / all mutants.
+function. Kill rate = (killed + timeout) / mutants checked; mutants a sampled run
+(``--sample``) left out are counted as "not checked" and left out of the rate.
 
 Usage::
 
@@ -24,7 +25,8 @@ WORK = ROOT / "mutants"
 STATUS = {1: "killed", 3: "killed", 0: "survived", 5: "no tests", 33: "no tests",
           34: "skipped", 36: "timeout", 24: "timeout", -24: "timeout", 152: "timeout",
           255: "timeout", 37: "killed", None: "not checked"}
-COLUMNS = ["mutants", "killed", "timeout", "survived", "no tests", "other", "kill rate"]
+COLUMNS = ["mutants", "checked", "killed", "timeout", "survived", "no tests", "other",
+           "kill rate"]
 
 
 def load_results(modules: list[str] | None = None) -> dict[str, dict[str, str]]:
@@ -48,10 +50,11 @@ def tally(statuses: dict[str, str]) -> dict[str, float]:
     row = {"mutants": len(values)}
     for s in ("killed", "timeout", "survived", "no tests"):
         row[s] = values.count(s)
-    row["other"] = row["mutants"] - sum(row[s] for s in ("killed", "timeout", "survived",
-                                                          "no tests"))
+    row["checked"] = row["mutants"] - values.count("not checked")
+    row["other"] = row["checked"] - sum(row[s] for s in ("killed", "timeout", "survived",
+                                                         "no tests"))
     done = row["killed"] + row["timeout"]
-    row["kill rate"] = done / row["mutants"] if row["mutants"] else float("nan")
+    row["kill rate"] = done / row["checked"] if row["checked"] else float("nan")
     return row
 
 
@@ -92,7 +95,8 @@ def main(argv: list[str] | None = None) -> int:
     print(render(table(results), args.markdown))
     if args.survivors:
         for module, statuses in results.items():
-            names = [k for k, v in statuses.items() if v not in ("killed", "timeout")]
+            names = [k for k, v in statuses.items()
+                     if v not in ("killed", "timeout", "not checked")]
             if names:
                 print(f"\n{module} ({len(names)} not killed; `mutmut show NAME` in its "
                       "mutants/<group>/ folder prints the change):")
