@@ -43,16 +43,19 @@ WORK = ROOT / "mutants"
 
 # Which tests matter for which modules: the first rule whose prefix a module path starts
 # with wins. Globs are expanded against the repository; missing ones are skipped.
-TEST_RULES: list[tuple[str, list[str]]] = [
-    ("evaltools/did/attgt", ["tests/did/test_attgt*.py", "tests/did/test_sweep_attgt*.py"]),
-    ("evaltools/did/cells", ["tests/did/test_attgt*.py", "tests/did/test_sweep_attgt*.py"]),
-    ("evaltools/did/aggregate", ["tests/did/test_attgt*.py", "tests/did/test_sweep_attgt*.py"]),
-    ("evaltools/did/bootstrap", ["tests/did/test_attgt*.py", "tests/did/test_sweep_attgt*.py"]),
-    ("evaltools/did/results", ["tests/did/test_attgt*.py", "tests/did/test_sweep_attgt*.py"]),
-    ("evaltools/did/", ["tests/did/test_regression_did*.py", "tests/did/test_organ_donations.py",
+ATTGT_TESTS = ["tests/did/test_attgt*.py", "tests/did/test_sweep_attgt*.py",
+               "tests/did/test_mutation_attgt*.py"]
+REGRESSION_DID_TESTS = ["tests/did/test_regression_did*.py", "tests/did/test_organ_donations.py",
                         "tests/did/test_mutation_regression*.py",
-                        "tests/did/test_sweep_regression*.py"]),
-    ("evaltools/cohort/", ["tests/cohort/"]),
+                        "tests/did/test_sweep_regression*.py"]
+DISCLOSURE_TESTS = ["tests/economics/test_disclosure*.py",
+                    "tests/economics/test_mutation_disclosure*.py"]
+TEST_RULES: list[tuple[str, list[str]]] = [
+    *[(f"evaltools/did/{m}", ATTGT_TESTS) for m in ("attgt", "cells", "aggregate", "bootstrap",
+                                                     "results")],
+    ("evaltools/did/options", [*ATTGT_TESTS, *REGRESSION_DID_TESTS]),
+    ("evaltools/did/", REGRESSION_DID_TESTS),
+    ("evaltools/cohort/", ["tests/cohort/", "tests/test_security.py"]),
     ("evaltools/matching/", ["tests/matching/"]),
     ("evaltools/balance", ["tests/effects/", "tests/matching/", "tests/test_balance*.py"]),
     ("evaltools/effects", ["tests/effects/"]),
@@ -60,8 +63,8 @@ TEST_RULES: list[tuple[str, list[str]]] = [
     ("evaltools/sensitivity", ["tests/effects/test_sensitivity*.py",
                                 "tests/effects/test_mutation_sensitivity*.py"]),
     ("evaltools/economics/", ["tests/economics/"]),
-    ("evaltools/disclosure", ["tests/economics/test_disclosure*.py"]),
-    ("evaltools/_disclosure", ["tests/economics/test_disclosure*.py"]),
+    ("evaltools/disclosure", DISCLOSURE_TESTS),
+    ("evaltools/_disclosure", DISCLOSURE_TESTS),
     ("evaltools/rtm/", ["tests/rtm/"]),
 ]
 
