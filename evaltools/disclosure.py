@@ -342,7 +342,8 @@ def _suppress_long(table, count_col, threshold, rounding, suppress_zeros):
     hidden = (values <= threshold) & ((values > 0) | suppress_zeros)
     published = pd.Series(_round(values, rounding), index=table.index, dtype=object)
     published[hidden] = "*"
-    out = table.assign(**{count_col: published})
+    out = table.copy()
+    out[count_col] = published  # assign(**{...}) would refuse a column label that is an int
     mask = pd.DataFrame({count_col: hidden}, index=table.index)
     note = (f"Counts of 1 to {threshold} suppressed ({int(hidden.sum())} row(s)); no "
             "secondary suppression in a long table: publish no totals that include them.")
