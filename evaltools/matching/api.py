@@ -236,6 +236,14 @@ def _concat(parts: list[np.ndarray], dtype) -> np.ndarray:
     return np.concatenate(parts).astype(dtype) if parts else np.array([], dtype)
 
 
+def _group_names(estimand: str) -> tuple[str, str, str]:
+    """Flow labels of the focal group and of the other group (one unit, several): with
+    ``estimand="ATC"`` the controls are the ones matched, and the treated are matched to
+    them."""
+    return ("treated", "control", "controls") if estimand == "ATT" else (
+        "controls", "treated", "treated")
+
+
 def _pair_result(data, treatment, covariates, focal, score, t, c, d, no_stratum, replace,
                  flow, estimand, options, random_state):
     n = len(data)
@@ -252,11 +260,12 @@ def _pair_result(data, treatment, covariates, focal, score, t, c, d, no_stratum,
     matched_t = np.zeros(n, bool)
     matched_t[t] = True
     n_focal_unmatched = int((focal & ~matched_t).sum())
-    flow = flow + [("treated matched", int(matched_t.sum())),
-                   ("treated unmatched: no control in exact stratum", len(no_stratum)),
-                   ("treated unmatched: no control within caliper or none left",
+    f_name, o_one, o_all = _group_names(estimand)
+    flow = flow + [(f"{f_name} matched", int(matched_t.sum())),
+                   (f"{f_name} unmatched: no {o_one} in exact stratum", len(no_stratum)),
+                   (f"{f_name} unmatched: no {o_one} within caliper or none left",
                     n_focal_unmatched - len(no_stratum)),
-                   ("controls matched (distinct)", int(len(np.unique(c))))]
+                   (f"{o_all} matched (distinct)", int(len(np.unique(c))))]
     if n_focal_unmatched == int(focal.sum()):
         why = (f"no stratum of exact={options['exact']} holds both treated and controls; "
                "choose coarser exact columns" if len(no_stratum) == n_focal_unmatched else
@@ -290,10 +299,11 @@ def _subclass_match(data, treatment, covariates, focal, method, cutpoints, flow,
         warnings.warn(f"No treated unit was matched: no subclass of {list(keys.columns)} holds "
                       f"both treated and controls (method='{method}'). Fix: coarsen or drop "
                       "covariates with many distinct values.", EvaltoolsWarning, stacklevel=3)
-    flow = flow + [("treated matched", int((in_sub & focal).sum())),
-                   ("treated unmatched: no control with the same (coarsened) values",
+    f_name, o_one, o_all = _group_names(estimand)
+    flow = flow + [(f"{f_name} matched", int((in_sub & focal).sum())),
+                   (f"{f_name} unmatched: no {o_one} with the same (coarsened) values",
                     int((~in_sub & focal).sum())),
-                   ("controls matched", int((in_sub & ~focal).sum()))]
+                   (f"{o_all} matched", int((in_sub & ~focal).sum()))]
     options = dict(method=method, distance=None, exact=exact, caliper=None,
                    caliper_abs=None, ratio=None, replace=None, order=None, estimand=estimand,
                    cutpoints=cutpoints)

@@ -173,10 +173,12 @@ def match_risk_set(persons: pd.DataFrame, events: pd.DataFrame, *, covariates: l
         # admissions in a small area) cannot enter the month's model: leave it out there.
         model_covariates = [c for c in covariates + _prior_names(measures, windows)
                             if rows[c].nunique(dropna=False) > 1]
+        # A month may offer fewer controls than ``ratio``: each participant can get at most
+        # all of them, so asking for that many matches the same and is not refused.
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", EvaltoolsWarning)
-            m = match(rows, treatment, model_covariates,
-                      exact=exact, distance=distance, caliper=caliper, ratio=ratio,
+            m = match(rows, treatment, model_covariates, exact=exact, distance=distance,
+                      caliper=caliper, ratio=min(ratio, int(offered.sum())),
                       replace=replace, order=order, random_state=rng.integers(2**31))
         parts.append(_matched_rows(m, rows, p, treatment, index_col))
         before.append(_keep_for_balance(rows, parts[-1], treatment, per_period, rng))
