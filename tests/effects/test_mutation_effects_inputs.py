@@ -1,0 +1,323 @@
+"""estimate_att's inputs and options: which rows and columns enter, the boundaries of every
+check (at, just below and just above), warnings that point at the caller's line, and the
+default standard error each input gets (found by mutation testing, ``make mutation``).
+
+Reference numbers are hand computations on the rows that should enter (complete rows,
+positive weights), made with numpy.
+"""
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import evaltools as et
+from evaltools._shared import calls
+from evaltools.exceptions import (
+    DataWarning,
+    EvaltoolsInputError,
+    ExclusionWarning,
+    ParameterError,
+    SchemaError,
+)
+
+
+@pytest.fixture(scope="module")
+def df():
+    rng = np.random.default_rng(8)
+    n = 200
+    d = pd.DataFrame({"x": rng.normal(size=n), "z": rng.binomial(1, 0.5, n),
+                      "site": rng.integers(0, 25, n), "years": rng.uniform(0.5, 2, n)})
+    d["treated"] = (rng.random(n) < 1 / (1 + np.exp(0.3 - d.x))).astype(int)
+    d["y"] = d.x + d.treated + rng.normal(size=n)
+    d["visits"] = rng.poisson(d.years * np.exp(0.3 * d.x))
+    return d
+
+
+@pytest.fixture(scope="module")
+def matched(df):
+    return et.match(df, "treated", ["x", "z"])
+
+
+def strict(func, *args, **kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        return func(*args, **kwargs)
+
+
+def diff_means(d, outcome="y", w="weights"):
+    t = d.treated == 1
+    return (np.average(d[outcome][t], weights=d[w][t])
+            - np.average(d[outcome][~t], weights=d[w][~t]))
+
+
+# --- columns a result already knows ------------------------------------------------------
+
+def test_a_result_s_own_column_names_given_again_are_not_warned_about(df, matched):
+    strict(et.estimate_att, matched, "y", treatment="treated", weights="weights",
+           cluster="subclass")
+    strict(et.estimate_att, matched, "y", cluster=None)
+    w = et.weighting.ipw(df, "treated", ["x", "z"])
+    res = strict(et.estimate_att, w, "y", cluster="site", treatment="treated")
+    assert res.se_type == "m-estimation"
+    # The named cluster is used: clustered M-estimation differs from the unclustered one.
+    assert res.se != pytest.approx(et.estimate_att(w, "y").se, rel=1e-3)
+
+
+def test_warnings_point_at_one_frame(df, matched):
+    """Every warning of estimate_att names the same frame (its stacklevel). That frame is
+    meant to be the caller's line; at present it is the line of the argument checker that
+    wraps every public function (one frame short, for all warnings alike), so either is
+    accepted here, but not a mixture."""
+    cases = [
+        lambda: et.estimate_att(matched, "y", treatment="z"),
+        lambda: et.estimate_att(matched, "y", exposure="years"),
+        lambda: et.estimate_att(matched, "y", covariates=["x"]),
+        lambda: et.estimate_att(matched, "y", model="regression"),
+        lambda: et.estimate_att(matched, "y", n_boot=100),
+        lambda: et.estimate_att(matched, "y", model="regression", covariates="~ 1"),
+        lambda: et.estimate_att(matched.matched_data.assign(y=1.0), "y"),
+        lambda: et.estimate_att(matched.matched_data.assign(
+            visits=lambda d: d.visits * d.treated), "visits", model="poisson"),
+        lambda: et.estimate_att(matched.matched_data.assign(
+            y=lambda d: d.y.where(d.index != d.index[0])), "y", missing="drop"),
+        lambda: et.estimate_att(matched.matched_data.assign(subclass=np.arange(
+            len(matched.matched_data)) % 4), "y"),
+    ]
+    files = set()
+    for case in cases:
+        with pytest.warns(Warning) as caught:
+            case()
+        files |= {w.filename for w in caught}
+    assert len(files) == 1 and files <= {__file__, calls.__file__}, files
+
+
+# --- missing values ------------------------------------------------------------------------
+
+def test_missing_drop_leaves_out_exactly_the_incomplete_rows(df):
+    d = df.assign(weights=1.0)
+    d.loc[[3, 10], "y"] = np.nan
+    d.loc[17, "x"] = np.inf
+    d.loc[25, "weights"] = np.nan
+    with pytest.warns(ExclusionWarning, match=r"left out 4 row\(s\) with missing or infinite "
+                                              r"values in \{'y': 2, 'weights': 1, 'x': 1\}"):
+        res = et.estimate_att(d, "y", model="regression", covariates=["x"], missing="drop",
+                              se="robust")
+    complete = d.drop(index=[3, 10, 17, 25])
+    plain = et.estimate_att(complete, "y", model="regression", covariates=["x"], se="robust")
+    assert res.estimate == pytest.approx(plain.estimate, rel=1e-12)
+    assert res.se == pytest.approx(plain.se, rel=1e-12)
+    assert res.n_treated + res.n_control == 196
+    flow = res.meta["flow"].set_index("step")["n"]
+    assert flow["excluded: missing or infinite values"] == 4 and flow["rows supplied"] == 200
+    with pytest.raises(SchemaError, match=r"missing or infinite values in \{'y': 2, "
+                                          r"'weights': 1, 'x': 1\} \(4 row\(s\)"):
+        et.estimate_att(d, "y", model="regression", covariates=["x"])
+    # Only the columns used are checked: a missing value elsewhere is no reason to refuse.
+    strict(et.estimate_att, complete.assign(other=np.nan), "y")
+
+
+def test_missing_outcomes_with_ipw_keep_every_unit_in_the_weight_model(df):
+    """The weights' model uses every unit; the outcome model only the observed ones (so
+    the estimate is the weighted difference over observed rows, same weights)."""
+    w = et.weighting.ipw(df, "treated", ["x", "z"])
+    y = df.y.where(df.index % 9 != 0)
+    w.data = df.assign(y=y)
+    with pytest.warns(ExclusionWarning, match=r"left out 23 row"):
+        res = et.estimate_att(w, "y", missing="drop")
+    seen = w.weighted_data[y.notna()]
+    assert res.estimate == pytest.approx(diff_means(seen), rel=1e-10)
+    assert (res.n_treated, res.n_control) == ((seen.treated == 1).sum(),
+                                              (seen.treated == 0).sum())
+    assert res.se_type == "m-estimation"
+
+
+# --- values ---------------------------------------------------------------------------------
+
+def test_exposure_must_be_positive_at_the_boundary(df):
+    d = df.assign(weights=1.0)
+    tiny = d.assign(years=d.years.where(d.index != 0, 1e-12))
+    strict(et.estimate_att, tiny, "visits", model="poisson", exposure="years")
+    with pytest.raises(EvaltoolsInputError, match=r"Exposure column 'years' has 1 missing or "
+                                                  r"non-positive value\(s\), e.g. at rows \[0\]"):
+        et.estimate_att(d.assign(years=d.years.where(d.index != 0, 0.0)), "visits",
+                        model="poisson", exposure="years")
+
+
+def test_counts_must_not_be_negative_for_rate_models_only(df):
+    d = df.assign(weights=1.0, visits=df.visits.where(df.index != 5, -1))
+    for model in ("poisson", "negbin"):
+        with pytest.raises(EvaltoolsInputError, match=rf"Outcome 'visits' has 1 negative "
+                                                      rf"value\(s\), at row index \[5\]; "
+                                                      rf"model='{model}' needs counts"):
+            et.estimate_att(d, "visits", model=model)
+    assert np.isfinite(et.estimate_att(d, "visits").estimate)
+    zero = d.assign(visits=d.visits.clip(lower=0))  # zero counts are fine
+    assert np.isfinite(et.estimate_att(zero, "visits", model="poisson").estimate)
+
+
+def test_negative_weights_are_refused_zero_weights_are_not(df):
+    d = df.assign(weights=1.0)
+    with pytest.raises(EvaltoolsInputError, match=r"Column 'weights' has 2 negative weight\(s\), "
+                                                  r"at row index \[1, 2\]"):
+        et.estimate_att(d.assign(weights=np.where(d.index.isin([1, 2]), -0.5, 1.0)), "y")
+    zero = d.assign(weights=np.where(d.index.isin([1, 2]), 0.0, 1.0))
+    res = et.estimate_att(zero, "y", se="robust")
+    assert res.estimate == pytest.approx(diff_means(zero.drop(index=[1, 2])), rel=1e-12)
+    assert res.n_treated + res.n_control == 198
+
+
+@pytest.mark.parametrize("group", [0, 1])
+def test_one_unit_with_positive_weight_in_a_group(df, group):
+    """One unit in a group (counting positive weights only) is warned about; two are not."""
+    d = df.assign(weights=1.0)
+    idx = d.index[d.treated == group]
+    name = "treated" if group else "control"
+    one = d.assign(weights=np.where(d.index.isin(idx[1:]), 0.0, 1.0))
+    with pytest.warns(DataWarning, match=rf"estimate_att has only 1 {name} unit with a "
+                                         r"positive weight"):
+        et.estimate_att(one, "y", se="robust")
+    two = d.assign(weights=np.where(d.index.isin(idx[2:]), 0.0, 1.0))
+    res = strict(et.estimate_att, two, "y", se="robust")
+    assert res.n_treated + res.n_control == (len(d) - len(idx) + 2)
+
+
+def test_text_columns_are_refused(df):
+    d = df.assign(weights=1.0)
+    with pytest.raises(SchemaError, match=r"The weight column 'weights' must be numeric"):
+        et.estimate_att(d.assign(weights="1"), "y")
+    with pytest.raises(SchemaError, match=r"The weight column 'weights' must be numeric"):
+        et.estimate_att(d.assign(weights=True), "y")
+    with pytest.raises(SchemaError, match=r"The exposure column 'years' must be numeric"):
+        et.estimate_att(d.assign(years="a"), "visits", model="poisson", exposure="years")
+    with pytest.raises(SchemaError, match=r"Outcome 'label' must be numeric; it is \w+ with "
+                                          r"values such as"):
+        et.estimate_att(d.assign(label="a"), "label")
+
+
+# --- roles -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("cluster", "role"), [("visits", "the outcome"), ("treated", "the treatment"),
+                                               ("weights", "the weights"),
+                                               ("years", "the exposure")])
+def test_cluster_cannot_be_another_role(df, cluster, role):
+    d = df.assign(weights=1.0)
+    with pytest.raises(ParameterError, match=rf"'cluster' parameter of estimate_att names "
+                                             rf"'{cluster}', which is {role} column"):
+        et.estimate_att(d, "visits", model="poisson",
+                        exposure="years", cluster=cluster)
+
+
+def test_outcome_cannot_be_the_exposure(df):
+    with pytest.raises(ParameterError, match=r"names 'years', which is the exposure column"):
+        et.estimate_att(df.assign(weights=1.0), "years", model="poisson", exposure="years")
+
+
+def test_cluster_column_with_missing_values(df):
+    d = df.assign(weights=1.0, site=df.site.where(df.index > 2))
+    with pytest.raises(SchemaError, match=r"Cluster column 'site' is empty for 3 rows, at row "
+                                          r"index \[0, 1, 2\]"):
+        et.estimate_att(d, "y", cluster="site")
+    # With robust errors the cluster column is not needed, so not checked.
+    assert et.estimate_att(d, "y", cluster="site", se="robust").se_type == "robust"
+
+
+# --- defaults and the standard errors they choose --------------------------------------------
+
+def test_default_standard_errors(df, matched):
+    assert et.estimate_att(matched, "y").se_type == "cluster"
+    assert et.estimate_att(df.assign(weights=1.0), "y").se_type == "robust"
+    w = et.weighting.ipw(df, "treated", ["x", "z"])
+    assert et.estimate_att(w, "visits", model="poisson").se_type == "m-estimation"
+    # The negative binomial's dispersion is not in the stacked equations: robust instead.
+    nb = et.estimate_att(w, "visits", model="negbin", exposure="years")
+    assert nb.se_type == "robust"
+    assert et.estimate_att(w, "visits", model="negbin", cluster="site").se_type == "cluster"
+    with pytest.raises(ParameterError, match=r"se='m-estimation' of estimate_att needs estimated "
+                                             r"weights with their model, but model='negbin'"):
+        et.estimate_att(w, "visits", model="negbin", se="m-estimation")
+    with pytest.raises(ParameterError, match=r"but the weights do not come from "
+                                             r"et.weighting.ipw"):
+        et.estimate_att(df.assign(weights=1.0), "y", se="m-estimation")
+
+
+def test_cluster_se_needs_sets(df):
+    d = df.assign(weights=1.0)
+    with pytest.raises(EvaltoolsInputError, match=r"se='cluster' needs a matched-set column, "
+                                                  r"but 'subclass' is not in the data"):
+        et.estimate_att(d, "y", se="cluster")
+    with_replacement = et.match(df, "treated", ["x", "z"], replace=True)
+    assert with_replacement.matched_data["subclass"].isna().all()
+    assert et.estimate_att(with_replacement, "y").se_type == "robust"
+    with pytest.raises(EvaltoolsInputError, match=r"but 'subclass' is empty for \d+ rows "
+                                                  r"\(matching with replacement"):
+        et.estimate_att(with_replacement, "y", se="cluster")
+
+
+@pytest.mark.parametrize(("n_sets", "outcome"), [(1, "error"), (2, "warn"), (9, "warn"),
+                                                 (10, "quiet")])
+def test_number_of_clusters_at_the_boundaries(df, n_sets, outcome):
+    d = df.assign(weights=1.0, site=df.index % n_sets)
+    if outcome == "error":
+        with pytest.raises(EvaltoolsInputError, match=r"Cluster column 'site' has 1 distinct"):
+            et.estimate_att(d, "y", cluster="site")
+    elif outcome == "warn":
+        with pytest.warns(DataWarning, match=rf"Cluster column 'site' has only {n_sets} distinct "
+                                             r"values: clustered standard errors from fewer "
+                                             r"than 10"):
+            et.estimate_att(d, "y", cluster="site")
+    else:
+        assert strict(et.estimate_att, d, "y", cluster="site").se_type == "cluster"
+
+
+def test_clusters_counted_after_zero_weight_rows_leave(df):
+    """Sets whose rows all have weight 0 are not clusters: 10 sets, one all zero-weight,
+    leaves 9 (warned)."""
+    d = df.assign(weights=np.where(df.index % 10 == 9, 0.0, 1.0), site=df.index % 10)
+    with pytest.warns(DataWarning, match=r"has only 9 distinct values"):
+        et.estimate_att(d, "y", cluster="site")
+
+
+@pytest.mark.parametrize(("n_boot", "ok"), [(9, False), (10, True), (10_000, True),
+                                            (10_001, False)])
+def test_n_boot_bounds(monkeypatch, n_boot, ok):
+    import evaltools.effects_fit as fit
+
+    d = pd.DataFrame({"treated": [1, 0] * 4, "y": np.arange(8.0), "weights": 1.0})
+    if ok:  # stop before drawing: only the option check is under test
+        monkeypatch.setattr(fit, "bootstrap_se", lambda *a, **k: 1.0)
+        import evaltools.effects as eff
+
+        monkeypatch.setattr(eff, "bootstrap_se", lambda *a, **k: 1.0)
+        assert et.estimate_att(d, "y", se="bootstrap", n_boot=n_boot).se == 1.0
+    else:
+        with pytest.raises(ParameterError, match=r"'n_boot' parameter of estimate_att must be "
+                                                 r"an int in \[10, "):
+            et.estimate_att(d, "y", se="bootstrap", n_boot=n_boot)
+
+
+def test_zero_group_warnings_for_rate_models(df):
+    d = df.assign(weights=1.0)
+    with pytest.warns(DataWarning, match=r"Outcome 'visits' is zero for every control row: the "
+                                         r"rate ratio is unbounded"):
+        et.estimate_att(d.assign(visits=d.visits * d.treated), "visits", model="poisson")
+    # A difference in means is not a ratio: no warning.
+    strict(et.estimate_att, d.assign(visits=d.visits * d.treated), "visits")
+
+
+def test_wrong_option_types(df):
+    d = df.assign(weights=1.0)
+    with pytest.raises(ParameterError, match=r"'covariates' parameter of estimate_att must be a "
+                                             r"list of column names or a formula string. Got a "
+                                             r"dict"):
+        et.estimate_att(d, "y", model="regression", covariates={"x": 1})
+    with pytest.raises(ParameterError, match=r"'treatment' parameter of estimate_att must be a "
+                                             r"column name \(str\). Got None"):
+        et.estimate_att(d, "y", treatment=None)
+    with pytest.raises(ParameterError, match=r"'missing' parameter of estimate_att"):
+        et.estimate_att(d, "y", missing="ignore")
+    with pytest.raises(ParameterError, match=r"'progress' parameter of estimate_att"):
+        et.estimate_att(d, "y", progress="yes")
+    with pytest.raises(ParameterError, match=r"'model' parameter of estimate_att"):
+        et.estimate_att(d, "y", model="logit")
