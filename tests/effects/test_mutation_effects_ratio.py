@@ -191,3 +191,15 @@ def test_zero_weight_rows_leave_the_estimate_and_every_se_unchanged(rates):
         flow = ours.meta["flow"].set_index("step")["n"]
         assert flow["rows supplied"] == 103 and flow["treated analysed"] == 40
         assert flow["controls analysed"] == 60
+
+
+def test_a_model_that_cannot_be_fitted_is_said():
+    """Person-time so small that exp(offset) underflows: statsmodels refuses, and the error
+    names the model."""
+    d = pd.DataFrame({"treated": [1, 0] * 10, "events": [5, 2] * 10, "years": 1.0,
+                      "weights": 1.0})
+    d.loc[0, "years"] = 1e-300
+    with pytest.raises(et.exceptions.EvaltoolsInputError, match=r"The poisson outcome model of "
+                                                                r"estimate_att could not be "
+                                                                r"fitted"):
+        et.estimate_att(d, "events", model="poisson", exposure="years")
