@@ -58,7 +58,7 @@ def wls_sandwich(z, y, w, cluster=None):
 
 
 @pytest.mark.parametrize("se", ["robust", "cluster"])
-@pytest.mark.parametrize("covariates", [None, ["x", "z"]])
+@pytest.mark.parametrize("covariates", [None, ["x"], ["x", "z"]])
 def test_linear_standard_errors_against_the_hand_sandwich(sample, se, covariates):
     model = "regression" if covariates else "difference"
     res = et.estimate_att(sample, "y", model=model, covariates=covariates, se=se)
@@ -246,3 +246,13 @@ def test_bootstrap_needs_two_usable_draws():
         res = et.estimate_att(d, "y", se="bootstrap", n_boot=10, random_state=two,
                               progress=False)
     assert res.se == pytest.approx(0.0, abs=1e-12)  # both usable draws: the same two sets
+
+
+def test_formula_covariates_give_the_listed_fit(sample):
+    """A formula with the same terms is the same regression (hand WLS with x and z)."""
+    res = et.estimate_att(sample, "y", model="regression", covariates="~ x + z", se="robust")
+    z = np.column_stack([np.ones(len(sample)), sample.treated, sample.x, sample.z])
+    beta, v = wls_sandwich(z, sample.y.to_numpy(), sample.weights.to_numpy())
+    assert res.estimate == pytest.approx(beta[1], rel=1e-10)
+    assert res.se == pytest.approx(np.sqrt(v[1, 1]), rel=1e-8)
+    assert res.meta["options"]["covariates"] == "~ x + z"
