@@ -321,3 +321,31 @@ def test_wrong_option_types(df):
         et.estimate_att(d, "y", progress="yes")
     with pytest.raises(ParameterError, match=r"'model' parameter of estimate_att"):
         et.estimate_att(d, "y", model="logit")
+
+
+def test_text_covariates_with_missing_values():
+    """A text covariate is expanded to indicators (as C(region) in a formula); a missing
+    level is a missing value: refused, or its row dropped and counted. Hand WLS on the
+    complete rows with the indicators is the reference."""
+    rng = np.random.default_rng(1)
+    n = 100
+    d = pd.DataFrame({"treated": [1, 0] * 50, "x": rng.normal(size=n),
+                      "region": rng.choice(["a", "b", "c"], n), "weights": 1.0})
+    d["y"] = d.x + (d.region == "b") + rng.normal(size=n)
+    d.loc[3, "region"] = None
+    with pytest.raises(SchemaError, match=r"missing or infinite values in \{'region': 1\} "
+                                          r"\(1 row\(s\), at row index \[3\]\)"):
+        et.estimate_att(d, "y", model="regression", covariates=["x", "region"])
+    with pytest.warns(ExclusionWarning, match=r"left out 1 row\(s\)"):
+        res = et.estimate_att(d, "y", model="regression", covariates=["x", "region"],
+                              missing="drop", se="robust")
+    c = d.drop(index=3)
+    z = np.column_stack([np.ones(99), c.treated, c.x, c.region == "b", c.region == "c"])
+    beta = np.linalg.lstsq(z.astype(float), c.y.to_numpy(), rcond=None)[0]
+    assert res.estimate == pytest.approx(beta[1], rel=1e-9)
+    assert res.n_treated + res.n_control == 99
+
+
+def test_repeated_index_labels_are_refused(df):
+    with pytest.raises(SchemaError, match=r"The index of the data table repeats"):
+        et.estimate_att(df.assign(weights=1.0).set_axis([0] * len(df)), "y")
