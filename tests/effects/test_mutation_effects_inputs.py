@@ -349,3 +349,32 @@ def test_text_covariates_with_missing_values():
 def test_repeated_index_labels_are_refused(df):
     with pytest.raises(SchemaError, match=r"The index of the data table repeats"):
         et.estimate_att(df.assign(weights=1.0).set_axis([0] * len(df)), "y")
+
+
+@pytest.mark.parametrize(("se", "words"), [
+    ("cluster", "clustered on matched sets (sandwich::vcovCL, as MatchIt's vignettes)"),
+    ("robust", "heteroskedasticity-robust, weights treated as known (HC1 for linear, HC0 for "
+               "count models)"),
+    ("m-estimation", "robust, adjusted for estimation of the weights (M-estimation: WeightIt's "
+                     "vcov = 'asympt', HC0)"),
+    ("bootstrap", "bootstrap (matched sets or units resampled; IPW and entropy-balancing "
+                  "weights re-estimated in each draw)")])
+def test_notes_say_which_standard_errors(df, se, words):
+    w = et.weighting.ipw(df.assign(subclass=df.site), "treated", ["x", "z"])
+    kwargs = dict(n_boot=10, random_state=1, progress=False) if se == "bootstrap" else {}
+    res = et.estimate_att(w, "y", se=se, cluster="subclass", **kwargs)
+    notes = res._notes()
+    assert notes[0] == f"Model: difference; standard errors: {words}."
+    assert notes[-1].startswith("Assumes no unmeasured confounding given the matching or "
+                                "weighting covariates")
+
+
+def test_all_zero_counts_warn_only_that_the_outcome_is_constant(df):
+    """(No events at all: the model itself cannot be fitted, which is said too.)"""
+    d = df.assign(weights=1.0, visits=0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(EvaltoolsInputError, match=r"could not be fitted"):
+            et.estimate_att(d, "visits", model="poisson")
+    messages = [str(w.message) for w in caught if issubclass(w.category, DataWarning)]
+    assert messages and all("for every analysed row" in m for m in messages), messages
