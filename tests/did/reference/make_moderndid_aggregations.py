@@ -17,11 +17,19 @@ Settings (all varying base period, analytic standard errors):
 - notyet_ant1: not-yet-treated comparisons with anticipation = 1;
 - reg_ant1: outcome regression with anticipation = 1 (never-treated comparisons);
 - ipw_lpop, reg_lpop, dr_lpop: with ~ lpop.
+
+Also sim_imp_trim.csv, two two-period panels with steep selection on x1: "steep" (1,000
+units; 62 treated units have a tilting propensity score of 0.995 or more) and
+"steep_planted" (the same with three comparison units planted at x1 = 2.8, 3.2, 3.6, whose
+logit scores are 0.995 or more), and moderndid_imp_trim.csv: DRDID's improved doubly robust
+(drdid_imp_panel), traditional doubly robust (drdid_panel), normalised IPW
+(std_ipw_did_panel) and outcome regression (reg_did_panel) estimates and SEs on it.
 """
 
 from pathlib import Path
 
 import moderndid
+import numpy as np
 import pandas as pd
 
 HERE = Path(__file__).parent
@@ -67,5 +75,38 @@ def main():
                                  float_format="%.10f")
 
 
+def imp_trim():
+    rng = np.random.default_rng(31)
+    n = 1000
+    x0, u = rng.normal(size=n), rng.random(n)
+    d0 = (u < 1 / (1 + np.exp(-(-1.0 + 3.0 * x0)))).astype(float)
+    e0, e1 = rng.normal(size=n + 3), rng.normal(size=n + 3)
+    panels, rows = [], []
+    for name, planted in [("steep", []), ("steep_planted", [2.8, 3.2, 3.6])]:
+        m = n + len(planted)
+        x1, d = np.r_[x0, planted], np.r_[d0, np.zeros(len(planted))]
+        y0 = x1 + e0[:m]
+        y1 = y0 + 0.5 * x1 + d * (1 + 0.5 * x1) + e1[:m]
+        sim = pd.DataFrame({"data": name, "id": np.repeat(np.arange(m), 2),
+                            "period": np.tile([1, 2], m),
+                            "y": np.column_stack([y0, y1]).ravel().round(6),
+                            "g": np.repeat(np.where(d == 1, 2, 0), 2),
+                            "x1": np.repeat(x1, 2).round(6)})
+        panels.append(sim)
+        first, second = sim[sim.period == 1], sim[sim.period == 2]
+        x = np.column_stack([np.ones(m), first["x1"].to_numpy()])
+        args = (second.y.to_numpy(), first.y.to_numpy(), (first.g == 2).to_numpy(float), x)
+        for method, func in [("dr_imp", moderndid.drdid_imp_panel),
+                             ("dr", moderndid.drdid_panel),
+                             ("ipw", moderndid.std_ipw_did_panel),
+                             ("reg", moderndid.reg_did_panel)]:
+            fit = func(*args)
+            rows.append({"data": name, "est_method": method, "att": fit.att, "se": fit.se})
+    pd.concat(panels).to_csv(HERE / "sim_imp_trim.csv", index=False)
+    pd.DataFrame(rows).to_csv(HERE / "moderndid_imp_trim.csv", index=False,
+                              float_format="%.10f")
+
+
 if __name__ == "__main__":
     main()
+    imp_trim()
