@@ -330,3 +330,12 @@ def test_random_order_follows_the_seed(order_case):
         again = quiet_match(df, "treated", distance=d, order="random", random_state=seed)
         assert links(again) == links(m)
     assert seen == {0, 1}
+
+
+def test_constant_mahalanobis_covariate_is_dropped_and_noted(mahal):
+    df, score = mahal
+    m = quiet_match(df.assign(c=1.0), "treated", distance=score, mahvars=["x", "z", "c"])
+    assert dict(links(m)) == greedy_by_hand(df, score, None, False)
+    assert m.meta["options"]["dropped_covariates"] == {"c": "constant (1.0)"} or \
+        list(m.meta["options"]["dropped_covariates"]) == ["c"]
+    assert any("c (constant" in note for note in m.notes)

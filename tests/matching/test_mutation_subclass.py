@@ -151,6 +151,16 @@ def test_exact_from_a_formula():
     assert m.subclass.tolist() == [1, 2, 2, 1]
 
 
+def test_formula_terms_are_coarsened_by_cem_only():
+    """Ages 60 and 61 differ exactly, but share the first of Sturges' 3 bins of [60, 80]
+    (n = 4): CEM pairs them, exact matching does not."""
+    df = pd.DataFrame({"treated": [1, 0, 1, 0], "age": [60.0, 61, 80, 70]})
+    cem = quiet_match(df, "treated", "treated ~ age", method="cem")
+    assert cem.subclass.iloc[:2].tolist() == [1, 1] and cem.weights.iloc[3] == 0
+    exact = quiet_match(df, "treated", "treated ~ age", method="exact")
+    assert (exact.weights == 0).all()
+
+
 @pytest.mark.parametrize("bins", [0, 10_001, 2.5])
 def test_bin_counts_outside_one_to_ten_thousand_are_refused(bins):
     df = pd.DataFrame({"age": [1.0, 2, 3]})
