@@ -149,7 +149,8 @@ def test_rule_refusals(kwargs, match):
     (dict(mean=0.0), r"'mean' parameter of CountModel"),
     (dict(dispersion=-1.0), r"'dispersion' parameter of CountModel"),
     (dict(stability=-0.1), r"'stability' parameter of CountModel"),
-], ids=["mean-0", "dispersion-neg", "stability-neg"])
+    (dict(mean=np.inf), r"'mean' parameter of CountModel must be a float in \(0, inf\)"),
+], ids=["mean-0", "dispersion-neg", "stability-neg", "mean-inf"])
 def test_model_refusals(kwargs, match):
     with pytest.raises(ParameterError, match=match):
         et.rtm.CountModel(**(dict(mean=MU, dispersion=K, stability=RHO) | kwargs))
@@ -205,6 +206,14 @@ def test_simulation_shape_and_limits():
     np.testing.assert_array_equal(y, MODEL.simulate(7, periods=4, random_state=1))
     with pytest.raises(ParameterError, match=r"'periods' parameter of CountModel.simulate"):
         MODEL.simulate(7, periods=0)
+    with pytest.raises(ParameterError, match=r"'periods' parameter of CountModel.simulate must "
+                                             r"be an int in \[1, 1000\]"):
+        MODEL.simulate(7, periods=1001)
+    with pytest.raises(ParameterError, match=r"'periods' parameter"):
+        MODEL.simulate(7, periods=1.5)
+    with pytest.raises(ParameterError, match=r"'n' parameter of CountModel.simulate must be an "
+                                             r"int in \[1, 1000000000.0\]"):
+        MODEL.simulate(2e9)
     with pytest.raises(ParameterError, match=r"'n' parameter of CountModel.simulate"):
         MODEL.simulate(0)
     with pytest.raises(ParameterError, match=r"would draw 200,000,001 counts"):

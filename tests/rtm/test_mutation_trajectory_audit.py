@@ -565,3 +565,51 @@ def test_bootstrap_work_limit_boundary():
                                                   r"1,000,001 resamples of 1,000 people need "
                                                   r"1,000,001,000 draws"):
         _check_boot_work(1_000_001, [500, 500], "decompose_change")
+
+
+# --- what the plots show ----------------------------------------------------------------
+
+def test_plot_details():
+    """Each plot's own figure size, reference line, labels, error bars and colours."""
+    from matplotlib.colors import to_hex
+
+    ax = made_audit().plot()
+    assert tuple(ax.figure.get_size_inches()) == (6, 4)
+    assert [to_hex(p.get_facecolor()) for p in ax.patches] == ["#888888", "#1f77b4",
+                                                               "#ff7f0e"]
+    assert [t.get_text() for t in ax.texts] == ["4.00", "2.00", "2.50"]
+    assert ax.get_ylabel() == "mean use per person per period"
+    assert [t.get_text() for t in ax.get_xticklabels()] == [
+        "before (claimed)", "after (claimed)", "after, no effect\n(RTM alone)"]
+    plt.close(ax.figure)
+
+    res = et.rtm.decompose_change([3, 4, 5, 6], [1, 3, 2, 4], [2, 4, 6], [2, 2, 3],
+                                  n_boot=50, random_state=0, progress=False)
+    ax = res.plot()
+    assert tuple(ax.figure.get_size_inches()) == (7, 4)
+    assert len(ax.patches) == 3  # components without an estimate are left out
+    caps = [ln for ln in ax.get_lines() if ln.get_marker() == "_"]
+    assert caps and caps[0].get_markersize() == 8  # matplotlib draws caps 2 x capsize
+    bars = ax.collections[0].get_segments()
+    s = res.summary().dropna(subset=["estimate"])
+    assert sorted(bars[0][:, 1]) == pytest.approx(s.iloc[0][["ci_low", "ci_high"]].tolist())
+    zero = [ln for ln in ax.get_lines() if list(ln.get_ydata()) == [0, 0]]
+    assert zero and zero[0].get_color() == "black" and zero[0].get_linewidth() == 0.8
+    assert ax.get_ylabel() == "change in mean use per person (after - before)"
+    assert ax.get_xticklabels()[0].get_rotation() == 20
+    plt.close(ax.figure)
+
+    traj = et.rtm.selection_trajectory(small_panel(), outcome="use", select_period=1,
+                                       threshold=3)
+    ax = traj.plot()
+    assert tuple(ax.figure.get_size_inches()) == (8, 4)
+    assert ax.get_lines()[0].get_marker() == "o"
+    assert ax.get_lines()[1].get_linestyle() == "--" and ax.get_lines()[1].get_color() == "grey"
+    assert ax.collections[0].get_alpha() == 0.2
+    vline = ax.get_lines()[2]
+    assert list(vline.get_xdata()) == [0, 0] and vline.get_color() == "black"
+    assert vline.get_linewidth() == 0.8
+    assert ax.get_xlabel() == "periods relative to the selection period (0 = selected)"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["selected cohort",
+                                                                   "everyone"]
+    plt.close(ax.figure)
