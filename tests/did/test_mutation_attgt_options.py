@@ -1,0 +1,154 @@
+"""Aggregation windows, refusals and data checks of att_gt at their boundaries: each case is
+built so that a one-line change of a comparison or a message gives a different outcome.
+
+Reference rules: R's did ``aggte`` (the event window min_e <= e <= max_e includes its ends;
+"calendar" ignores the window; the balanced event study keeps groups observed balance_e
+periods after treatment) and the numbers pinned against moderndid in
+test_mutation_attgt_reference.py.
+"""
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import evaltools as et
+from evaltools.did.options import IgnoredOptionWarning
+from evaltools.exceptions import ParameterError, SchemaError
+
+MPDTA = et.datasets.sample_path("mpdta.csv")
+ARGS = dict(outcome="lemp", time="year", unit="countyreal", cohort="first.treat")
+
+
+@pytest.fixture(scope="module")
+def mpdta():
+    return pd.read_csv(MPDTA)
+
+
+@pytest.fixture(scope="module")
+def res(mpdta):
+    return et.did.att_gt(mpdta, **ARGS)
+
+
+def small_panel(periods=(1, 2, 3), cohorts=(3, 3, 3, 0, 0, 0), seed=0):
+    rng = np.random.default_rng(seed)
+    rows = [(i, t, g, rng.normal() + (g > 0) * (t >= g)) for i, g in enumerate(cohorts)
+            for t in periods]
+    return pd.DataFrame(rows, columns=["id", "t", "g", "y"])
+
+
+SMALL = dict(outcome="y", unit="id", time="t", cohort="g")
+
+
+def test_dynamic_window_ends_are_included(res):
+    full = res.aggregate("dynamic")
+    on_impact = res.aggregate("dynamic", max_e=0)
+    assert list(on_impact.detail.index) == [-3, -2, -1, 0]
+    assert on_impact.estimate == pytest.approx(full.detail.loc[0, "estimate"], rel=1e-12)
+    assert on_impact.se == pytest.approx(full.detail.loc[0, "se"], rel=1e-12)
+    lead = res.aggregate("dynamic", min_e=-1, max_e=1)
+    assert list(lead.detail.index) == [-1, 0, 1]
+    assert lead.estimate == pytest.approx(full.detail.loc[[0, 1], "estimate"].mean())
+    assert lead.meta["options"] == dict(kind="dynamic", balance_e=None, min_e=-1, max_e=1)
+    balanced = res.aggregate("dynamic", balance_e=0)
+    assert balanced.meta["options"]["balance_e"] == 0
+    assert res.aggregate("simple").meta["options"] == dict(kind="simple", balance_e=None,
+                                                           min_e=-np.inf, max_e=np.inf)
+
+
+def test_window_after_every_event_time_names_balance_e(res):
+    """min_e = 5 with balance_e = 0 leaves nothing after treatment: the message repeats
+    both options (the window check runs after the balance check)."""
+    with pytest.raises(ParameterError, match=r"\(min_e=5, max_e=inf, balance_e=0\) leave no "
+                                             r"event time after treatment"):
+        res.aggregate("dynamic", min_e=5, balance_e=0)
+    with pytest.raises(ParameterError, match=r"\(min_e=5, max_e=inf\) leave no event time"):
+        res.aggregate("dynamic", min_e=5)
+
+
+def test_calendar_ignores_a_window_before_treatment(res):
+    """R's aggte ignores max_e for calendar: max_e = -1 (no post-treatment cell within it)
+    still gives the full calendar aggregation instead of a refusal."""
+    with pytest.warns(IgnoredOptionWarning, match="ignores max_e"):
+        cal = res.aggregate("calendar", max_e=-1)
+    full = res.aggregate("calendar")
+    assert cal.estimate == full.estimate and cal.se == full.se
+    pd.testing.assert_frame_equal(cal.detail, full.detail)
+
+
+def test_max_e_before_the_only_event_time_zero():
+    """One cohort treated in the last period: the only post-treatment event time is 0, so
+    max_e = -1 is refused as a max_e problem (not as a panel without estimates)."""
+    res = et.did.att_gt(small_panel(), **SMALL, min_cell=1)
+    with pytest.raises(ParameterError, match=r"'max_e' parameter of aggregate \(-1\) leaves no "
+                                             r"cell after treatment for kind='group' "
+                                             r"\(estimated event times -1 to 0\)"):
+        res.aggregate("group", max_e=-1)
+    assert res.aggregate("group", max_e=0).estimate == res.aggregate("group").estimate
+
+
+def test_error_lists_estimated_event_times_without_the_reference_cell():
+    """Universal base with periods 2-4 and cohort 3: the reference cell (3,2) at event time
+    -1 is not an estimate, so the estimated event times run from 0 to 1."""
+    res = et.did.att_gt(small_panel(periods=(2, 3, 4)), **SMALL, base_period="universal",
+                        min_cell=1)
+    assert res.table.set_index("time").loc[2, "note"] == "reference period"
+    with pytest.raises(ParameterError, match=r"estimated event times 0 to 1\)"):
+        res.aggregate("simple", max_e=-1)
+    dyn = res.aggregate("dynamic")  # the reference period enters at 0, as R's aggte
+    assert list(dyn.detail.index) == [-1, 0, 1]
+    assert dyn.detail.loc[-1, "estimate"] == 0
+
+
+def test_anticipation_of_one_period_too_large():
+    """Periods 1-3, every treated unit treated in period 2: with anticipation = 1 no cohort
+    has a period before 2 - 1 = 1, which is a parameter problem (named as such)."""
+    data = small_panel(cohorts=(2, 2, 2, 0, 0, 0))
+    with pytest.raises(ParameterError, match="'anticipation' parameter of att_gt is too large: "
+                                             "with anticipation=1"):
+        et.did.att_gt(data, **SMALL, anticipation=1)
+    ok = et.did.att_gt(data, **SMALL, min_cell=1)
+    assert ok.table["group"].unique().tolist() == [2]
+
+
+def test_cluster_column_checks_name_units_and_function(mpdta):
+    missing = mpdta.assign(c=np.where(mpdta["countyreal"] == 8001, np.nan, 1.0))
+    with pytest.raises(SchemaError, match=r"5 missing value\(s\), at countyreal \[8001"):
+        et.did.att_gt(missing, **ARGS, cluster="c")
+    lists = mpdta.assign(c=[[1]] * len(mpdta))
+    with pytest.raises(SchemaError, match="Column 'c' of the data of att_gt holds values that "
+                                          "cannot be grouped"):
+        et.did.att_gt(lists, **ARGS, cluster="c")
+
+
+def test_no_fit_message_lists_four_covariates(mpdta):
+    """A covariate that marks the treated units separates them perfectly; the message
+    names the first four of the five covariates and counts the rest."""
+    rng = np.random.default_rng(1)
+    units = mpdta["countyreal"].rank(method="dense").astype(int) - 1
+    noise = {f"r{k}": rng.normal(size=500)[units] for k in range(1, 5)}
+    marks = mpdta.assign(m=(mpdta["first.treat"] > 0) * 1.0, **noise)
+    with pytest.raises(SchemaError, match=r"The covariates of att_gt \(\['m', 'r1', 'r2', "
+                                          r"'r3' and 1 more\]\) separate group 2004"):
+        et.did.att_gt(marks, **ARGS, covariates=["m", "r1", "r2", "r3", "r4"],
+                      est_method="ipw")
+
+
+def test_ties_in_the_propensity_are_overlap_not_separation():
+    """A binary covariate with every treated unit at x = 1 and comparison units at both
+    values: the largest comparison score equals the smallest treated one (a tie, not perfect
+    separation), so IPW is estimated. Its weights put (almost) no mass on x = 0, so the
+    estimate is the difference in mean changes among units with x = 1."""
+    rng = np.random.default_rng(6)
+    x = np.r_[np.ones(8), np.ones(6), np.zeros(6)]
+    g = np.r_[np.full(8, 2), np.zeros(12)]
+    dy = rng.normal(size=20) + 3 * x + (g > 0)
+    data = pd.DataFrame({"id": np.repeat(np.arange(20), 2), "t": np.tile([1, 2], 20),
+                         "g": np.repeat(g, 2), "x": np.repeat(x, 2),
+                         "y": np.column_stack([np.zeros(20), dy]).ravel()})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = et.did.att_gt(data, **SMALL, covariates=["x"], est_method="ipw")
+    want = dy[:8].mean() - dy[8:14].mean()
+    assert res.table["att"].iloc[0] == pytest.approx(want, abs=1e-4)
