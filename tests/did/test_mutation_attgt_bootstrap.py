@@ -80,6 +80,12 @@ def test_degenerate_bootstrap_se_is_missing_at_the_threshold():
     norm_at = np.array([-1.0, -1.0, 1.0, 1.0])[:, None] * TINY / 2
     assert np.linalg.norm(norm_at) == pytest.approx(TINY)
     assert np.isnan(bs.bootstrap_se(norm_at)[0])
+    # Two draws -0.72 and 0.68 (x TINY): norm 0.990 TINY (degenerate), although the
+    # quartile SE alone, 1.40 / 1.349 = 1.038 TINY, is above the threshold.
+    lopsided = np.array([[-0.72], [0.68]]) * TINY
+    assert (0.68 + 0.72) * TINY / IQR_NORMAL > TINY
+    assert np.isnan(bs.bootstrap_se(lopsided)[0])
+    assert bs.bootstrap_se(lopsided * 1.02)[0] == pytest.approx(1.40 * 1.02 * TINY / IQR_NORMAL)
 
 
 def test_analytic_se_threshold_in_inference():
