@@ -105,6 +105,18 @@ def test_docstring_example_and_denominators_differ():
     assert diff / sd_t == pytest.approx(1.179, abs=5e-4)
 
 
+def test_normalised_weights_give_the_same_table(df):
+    """Weights scaled to sum to 1 in each group (as some packages report them) describe
+    the same weighted sample."""
+    t = df.treated == 1
+    w = df.w / np.where(t, df.w[t].sum(), df.w[~t].sum())
+    assert w[~t].sum() == pytest.approx(1.0, abs=1e-15)
+    pd.testing.assert_frame_equal(
+        et.balance_table(df, "treated", ["age", "female"], weights=w.to_numpy()).table,
+        et.balance_table(df, "treated", ["age", "female"], weights="w").table,
+        rtol=1e-10)
+
+
 def test_weights_as_name_series_or_array_agree(df):
     by_name = et.balance_table(df, "treated", ["age"], weights="w").table
     arr = et.balance_table(df, "treated", ["age"], weights=df.w.to_numpy()).table
@@ -253,10 +265,14 @@ def test_zero_weight_rows_and_a_single_weighted_unit(df):
 
 
 def test_constant_covariate_has_no_smd():
-    d = pd.DataFrame({"treated": [1, 1, 0, 0, 0], "x": [2.0, 2.0, 3.0, 1.0, 2.0],
+    """A zero SD gives no SMD (NaN), even when the means differ (not an infinity)."""
+    d = pd.DataFrame({"treated": [1, 1, 0, 0, 0], "x": [2.0, 2.0, 3.0, 1.0, 3.0],
                       "c": 4.0})
-    tab = et.balance_table(d, "treated", ["x", "c"]).table
-    assert np.isnan(tab.loc["x", "smd_before"])  # treated SD 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        tab = et.balance_table(d, "treated", ["x", "c"]).table
+    assert np.isnan(tab.loc["x", "smd_before"])  # treated SD 0, means 2 and 7/3
+    assert np.isnan(tab.loc["c", "smd_before"])
     assert np.isfinite(et.balance_table(d, "treated", ["x"], estimand="ATC").table.loc[
         "x", "smd_before"])
 
@@ -291,7 +307,10 @@ def test_notes_name_the_denominator_and_the_worst_covariate(df):
         bt = et.balance_table(df, "treated", ["age", "female"], weights="w",
                               estimand=estimand)
         notes = bt._notes()
-        assert f"divide by {words} in the unweighted sample" in notes[0]
+        assert notes[0] == (f"Standardised mean differences divide by {words} in the "
+                            "unweighted sample (binary covariates too, as MatchIt); variance "
+                            "ratios are for continuous covariates; eCDF statistics are "
+                            "weighted.")
         worst = bt.table.smd_after.abs().idxmax()
         assert notes[1] == (f"Largest |SMD| after: {worst} "
                             f"({bt.table.loc[worst, 'smd_after']:.3f}).")
@@ -314,7 +333,26 @@ def test_love_plot(df):
     assert [t.get_text() for t in ax.get_yticklabels()] == ["age", "female"]
     assert ax.get_xlabel() == "absolute standardised mean difference"
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["before", "after"]
+    # Styles: open red circles before, filled blue after, a dashed grey threshold line of
+    # width 1; extra keyword arguments reach both scatters.
+    before, after = ax.collections
+    assert before.get_facecolors().size == 0 or before.get_facecolors()[0][3] == 0
+    np.testing.assert_allclose(before.get_edgecolors()[0], matplotlib.colors.to_rgba(
+        "tab:red"))
+    np.testing.assert_allclose(after.get_facecolors()[0], matplotlib.colors.to_rgba(
+        "tab:blue"))
+    marker = matplotlib.markers.MarkerStyle("o")
+    circle = marker.get_path().transformed(marker.get_transform()).vertices
+    for points in (before, after):
+        np.testing.assert_allclose(points.get_paths()[0].vertices, circle)
+    line = ax.lines[0]
+    assert line.get_linestyle() == "--" and line.get_linewidth() == 1
+    np.testing.assert_allclose(matplotlib.colors.to_rgba(line.get_color()),
+                               matplotlib.colors.to_rgba("grey"))
     plt.close(ax.figure)
+    big = bt.plot(s=99)
+    assert [c.get_sizes()[0] for c in big.collections] == [99, 99]
+    plt.close(big.figure)
     _, ax2 = plt.subplots()
     assert et.balance_table(df, "treated", ["age"]).plot(ax=ax2) is ax2
     assert len(ax2.collections) == 1
