@@ -145,7 +145,7 @@ def test_estimate_att_sandwich_against_the_numerical_one(data, case):
     v = numerical_vcov(theta, (x, t, z, y), kwargs,
                        data[spec["cluster"]].to_numpy() if spec.get("cluster") else None)
     j = x.shape[1] + stab + 1
-    assert (res.log_se if poisson else res.se) == pytest.approx(np.sqrt(v[j, j]), rel=1e-5)
+    assert (res.log_se if poisson else res.se) == pytest.approx(np.sqrt(v[j, j]), rel=1e-8)
     if poisson:
         assert res.se == pytest.approx(res.estimate * res.log_se, rel=1e-12)
 
