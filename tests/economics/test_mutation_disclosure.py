@@ -196,6 +196,17 @@ def test_long_table_zeros_and_rounding():
     assert kept.meta["options"] == dict(threshold=7, rounding=5)
 
 
+def test_long_table_keeps_its_own_index():
+    """Rows labelled by site: published counts stay on their rows."""
+    t = pd.DataFrame({"n": [40, 3, 12]}, index=["north", "east", "south"])
+    out = quiet(t, count_col="n", rounding=None)
+    assert out.table["n"].to_dict() == {"north": 40, "east": "*", "south": 12}
+    assert out.mask["n"].to_dict() == {"north": False, "east": True, "south": False}
+    with pytest.raises(SchemaError, match=r"The table table has no column \['k'\]; it has "
+                                          r"\['n'\]. Fix: pass the name of the count column"):
+        S(t, count_col="k")
+
+
 def test_long_table_refuses_a_column_name_that_is_not_one():
     t = pd.DataFrame({"site": list("ab"), "n": [3, 12]})
     with pytest.raises(ParameterError, match=r"'count_col' parameter of suppress must be a "
@@ -249,8 +260,8 @@ def test_margins_of_one_row_and_one_column_tables():
 
 
 @pytest.mark.parametrize("rounding,largest,warns", [
-    (100, 49, True), (100, 50, False), (10, 4, True), (10, 5, False),
-], ids=["100-below-half", "100-at-half", "10-below-half", "10-at-half"])
+    (100, 49, True), (100, 50, False), (10, 4, True), (10, 5, False), (5, 1, True),
+], ids=["100-below-half", "100-at-half", "10-below-half", "10-at-half", "5-one"])
 def test_rounding_every_count_to_zero_warns(rounding, largest, warns):
     """A count below half the base rounds to 0 (49 -> 0 at base 100); at half it rounds up."""
     t = pd.DataFrame({"n": [largest, 0]})
@@ -263,7 +274,8 @@ def test_rounding_every_count_to_zero_warns(rounding, largest, warns):
         assert got[0].category is DataWarning
         assert f"rounding={rounding} rounds every count (largest {largest}) to 0" in str(
             got[0].message)
-    assert out.table["n"].tolist() == [0 if warns else rounding, 0]
+    first = "*" if largest <= 1 else (0 if warns else rounding)  # 1 is at threshold=1
+    assert out.table["n"].tolist() == [first, 0]
 
 
 def test_all_zero_table_does_not_warn_about_rounding():
