@@ -152,3 +152,56 @@ def test_ties_in_the_propensity_are_overlap_not_separation():
         res = et.did.att_gt(data, **SMALL, covariates=["x"], est_method="ipw")
     want = dy[:8].mean() - dy[8:14].mean()
     assert res.table["att"].iloc[0] == pytest.approx(want, abs=1e-4)
+
+
+def test_option_messages_name_the_parameter_and_function(mpdta, res):
+    with pytest.raises(ParameterError, match="The 'control_group' parameter of att_gt"):
+        et.did.att_gt(mpdta, **ARGS, control_group="never")
+    with pytest.raises(ParameterError, match="The 'min_cell' parameter of att_gt"):
+        et.did.att_gt(mpdta, **ARGS, min_cell=0)
+    with pytest.raises(ParameterError, match="The 'kind' parameter of aggregate"):
+        res.aggregate("event")
+
+
+def test_covariate_names_as_index_or_array(mpdta):
+    want = et.did.att_gt(mpdta, **ARGS, covariates=["lpop"], est_method="reg").table
+    for given in (pd.Index(["lpop"]), np.array(["lpop"]), pd.Series(["lpop"])):
+        got = et.did.att_gt(mpdta, **ARGS, covariates=given, est_method="reg").table
+        pd.testing.assert_frame_equal(got, want)
+
+
+def test_few_draws_warning_only_with_the_bootstrap(mpdta):
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        et.did.att_gt(mpdta, **ARGS, n_boot=50)
+    messages = [str(w.message) for w in seen]
+    assert any("ignores n_boot=50" in m for m in messages)
+    assert not any("so few draws" in m for m in messages)
+    with pytest.warns(Warning, match="n_boot=99: so few draws"):
+        et.did.att_gt(mpdta, **ARGS, bootstrap=True, n_boot=99, random_state=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        et.did.att_gt(mpdta, **ARGS, bootstrap=True, n_boot=100, random_state=1)
+
+
+def test_size_limits_at_their_boundaries():
+    from evaltools.did.options import check_boot_size, check_cell_size
+
+    check_boot_size(2**31 // 8, 1, 10)  # exactly 2 GiB of draws
+    with pytest.raises(ParameterError, match="too large for this panel"):
+        check_boot_size(2**31 // 8 + 1, 1, 10)
+    check_boot_size(10**5, 1, 10**5)  # exactly 10^10 multiplier weights
+    with pytest.raises(ParameterError, match="multiplier weights"):
+        check_boot_size(10**5, 1, 10**5 + 1)
+    check_cell_size(6 * 2**30 // 8, 1)  # exactly 6 GiB of influence functions
+    with pytest.raises(SchemaError, match="influence functions need"):
+        check_cell_size(6 * 2**30 // 8 + 1, 1)
+
+
+def test_window_of_one_event_time_and_no_warning_for_dynamic_options(res):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        one = res.aggregate("dynamic", min_e=1, max_e=1)
+        res.aggregate("dynamic", balance_e=1, min_e=-1, max_e=2)
+    assert list(one.detail.index) == [1]
+    assert one.estimate == pytest.approx(res.aggregate("dynamic").detail.loc[1, "estimate"])
