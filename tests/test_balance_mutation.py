@@ -357,3 +357,12 @@ def test_love_plot(df):
     assert et.balance_table(df, "treated", ["age"]).plot(ax=ax2) is ax2
     assert len(ax2.collections) == 1
     plt.close(ax2.figure)
+
+
+def test_a_weight_column_with_infinite_values(df):
+    with pytest.raises(et.exceptions.SchemaError,
+                       match=r"Column 'w' of the data table has 0 missing and 1 infinite "
+                             r"value\(s\), at row index \[0\]\. Fix: give every row a finite "
+                             r"weight \(0 to leave it out\)"):
+        et.balance_table(df.assign(w=np.where(df.index == 0, np.inf, df.w)), "treated",
+                         ["age"], weights="w")
