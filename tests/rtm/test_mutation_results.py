@@ -1,6 +1,8 @@
 """Standard errors and percentile intervals of the regression-to-the-mean results, from
 draws built by hand (found by mutation testing, ``make mutation``)."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -13,7 +15,9 @@ def test_draw_estimates_needs_two_draws_for_a_standard_error():
     """Column 1: SD (n - 1) of 1, 2, 4 = sqrt(7/3); column 2: one draw, no SE; column 3:
     two draws 5 and 7, SD sqrt(2); NaN draws are left out."""
     draws = np.array([[1.0, np.nan, 5.0], [2.0, 3.0, np.nan], [4.0, np.nan, 7.0]])
-    got = draw_estimates(["a", "b", "c"], [0.5, 1.5, 2.5], draws, 30)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no SD is attempted from a single draw
+        got = draw_estimates(["a", "b", "c"], [0.5, 1.5, 2.5], draws, 30)
     assert got["term"].tolist() == ["a", "b", "c"]
     assert got["estimate"].tolist() == [0.5, 1.5, 2.5]
     assert got["std_error"].iloc[0] == pytest.approx(np.sqrt(7 / 3))

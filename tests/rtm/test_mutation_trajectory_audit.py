@@ -613,3 +613,119 @@ def test_plot_details():
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["selected cohort",
                                                                    "everyone"]
     plt.close(ax.figure)
+
+
+# --- pairing in the bootstraps, notes, progress bars, messages ------------------------------
+
+def test_paired_bootstrap_resamples_matched_pairs_together():
+    """Seeded (3): pairs share a level (common), so treated and control changes are
+    correlated; the paired bootstrap SE of the intervention is sd(t - c) / sqrt(n), well
+    below the unpaired sqrt(var t / n + var c / n) (within 6%, 3,000 resamples)."""
+    rng = np.random.default_rng(3)
+    n = 300
+    common = rng.poisson(4, n)
+    tb, cb = common + rng.poisson(1, n), common + rng.poisson(1, n)
+    ta, ca = common // 2 + rng.poisson(1, n), common // 2 + rng.poisson(1, n)
+    t, c = ta - tb, ca - cb
+    res = et.rtm.decompose_change(tb, ta, cb, ca, paired=True, n_boot=3000, random_state=2,
+                                  progress=False)
+    se = res.tidy().set_index("term").loc["intervention (naive - controls)", "std_error"]
+    paired, unpaired = np.std(t - c) / np.sqrt(n), np.hypot(np.std(t), np.std(c)) / np.sqrt(n)
+    assert paired < 0.8 * unpaired
+    assert se == pytest.approx(paired, rel=0.06)
+    assert res.meta["options"]["paired"] is True
+
+
+def test_model_decomposition_keeps_each_person_s_before_count_with_their_change():
+    """Seeded (9): after counts independent of before counts make the change and the before
+    count strongly correlated; the intervention's SE is sd(change - rel x before) / sqrt(n)
+    only if both are resampled together (within 6%, 3,000 resamples)."""
+    rng = np.random.default_rng(9)
+    n = 300
+    tb, ta = rng.poisson(4, n) + 2, rng.poisson(1, n)
+    est = et.rtm.expected_rtm_counts(MODEL, threshold=2)
+    rel = est.change / est.selected_mean
+    res = et.rtm.decompose_with_model(tb, ta, model=MODEL, threshold=2, n_boot=3000,
+                                      random_state=4, progress=False)
+    se = res.tidy().set_index("term").loc["intervention (naive - RTM - trend)", "std_error"]
+    change = ta - tb
+    together = np.std(change - rel * tb) / np.sqrt(n)
+    apart = np.hypot(np.std(change), rel * np.std(tb)) / np.sqrt(n)
+    assert together < 0.8 * apart
+    assert se == pytest.approx(together, rel=0.06)
+
+
+def test_tidy_estimates_equal_the_summaries():
+    res = et.rtm.decompose_change([3, 4, 5, 6], [1, 3, 2, 4], [2, 4, 6], [2, 2, 3],
+                                  population_before=[1, 1, 2], population_after=[2, 1, 2],
+                                  n_boot=30, random_state=0, progress=False)
+    t = res.tidy().set_index("term")
+    assert t["estimate"].tolist() == pytest.approx(res.summary()["estimate"].tolist())
+    assert (t["n"] == 4).all()
+    assert "naive change = regression to the mean + secular trend + intervention. The " \
+           "controls' change (same selection, no intervention) estimates the first two;" \
+        in res._notes()[0]
+    assert "selected like the treated" in res._notes()[1]
+    audit = made_audit()
+    notes = audit._notes()
+    assert notes[1] == ("Population model: mean 0.3 per period, dispersion 0.5, stability 0.5; "
+                        "cohort of 300; interval from simulated cohorts of that size.")
+    assert notes[2].startswith("Assumes stable rates in the population")
+
+
+def test_progress_bars(capsys):
+    et.rtm.decompose_change([3.0, 2], [1.0, 2], [2.0, 2], [1.0, 1], n_boot=5, progress=True)
+    assert "bootstrap" in capsys.readouterr().err
+    y = MODEL.support()
+    prob = MODEL.pmf(y) * (y >= 2)
+    prob = prob / prob.sum()
+    sim._by_support(MODEL, y, prob, 100, 10, np.random.default_rng(1), True)
+    err = capsys.readouterr().err
+    assert "simulated cohorts" in err and "chunk/s" in err
+    sim._by_support(MODEL, y, prob, 100, 10, np.random.default_rng(1), False)
+    assert capsys.readouterr().err == ""
+
+
+def test_person_by_person_draws_the_shared_share_of_the_rate():
+    """One person a cohort, all with 3 events before: the ratios are next counts / 3, whose
+    mean and variance are the conditional moments (checked in closed form above); 200,000
+    cohorts (seed 6), tolerance four Monte Carlo SEs. Without the Beta share of the rate the
+    variance would be too small."""
+    model = et.rtm.CountModel(mean=0.5, dispersion=0.8, stability=0.5)
+    y = model.support()
+    prob = (y == 3).astype(float)
+    got = 3 * sim._person_by_person(model, y, prob, 1, 200_000, np.random.default_rng(6),
+                                    False)
+    mean, var = sim.conditional_moments(model, np.array([3]))
+    assert got.mean() == pytest.approx(mean[0], abs=4 * np.sqrt(var[0] / len(got)))
+    se_var = np.std((got - got.mean()) ** 2) / np.sqrt(len(got))
+    assert got.var() == pytest.approx(var[0], abs=4 * se_var)
+
+
+def test_estimated_correlation_of_one_still_varies():
+    """r = 1 is drawn on Fisher's z scale from 0.999999 (z = 7.25): the simulated changes
+    are tiny falls, not exactly zero."""
+    est = et.rtm.expected_rtm_normal(0, 1, 1.0, 1, n=50, n_sim=200, random_state=1)
+    assert (est.draws < 0).all() and (est.draws > -1e-3).all()
+
+
+@pytest.mark.parametrize("change,match", [
+    (dict(outcome="missing"), r"The data table has no column \['missing'\]"),
+    (dict(nan_time=True), r"Fix: give every row its period"),
+    (dict(nan_outcome=True), r"Fix: fill missing counts with 0 where the person had no events"),
+    (dict(outcome=True), r"'outcome' parameter of selection_trajectory must be a column name"),
+], ids=["missing", "nan-time", "nan-outcome", "outcome-bool"])
+def test_trajectory_messages(change, match):
+    d = small_panel().astype({"rel_period": float, "use": float})
+    if change.get("nan_time"):
+        d.loc[2, "rel_period"] = np.nan
+    if change.get("nan_outcome"):
+        d.loc[2, "use"] = np.nan
+    outcome = change.get("outcome", "use")
+    with pytest.raises((SchemaError, ParameterError), match=match):
+        et.rtm.selection_trajectory(d, outcome=outcome, select_period=1, threshold=3)
+
+
+def test_cutoff_message_names_the_function():
+    with pytest.raises(ParameterError, match=r"'cutoff' parameter of expected_rtm_normal"):
+        et.rtm.expected_rtm_normal(0, 1, 0.5, np.nan)
