@@ -438,6 +438,9 @@ def test_quick_audit_falls_back_to_linear_programming_at_the_threshold(monkeypat
     lo, hi = lp_range(v, hidden, (0, 0), 1)
     assert audit.loc[0, ["lower", "upper", "width"]].tolist() == pytest.approx([lo, hi, 13])
     assert audit.loc[1:, "width"].tolist() == (cycle[1:, 1] - cycle[1:, 0]).tolist()
+    assert audit.loc[1:, "lower"].tolist() == cycle[1:, 0].tolist()
+    assert audit.loc[1:, "upper"].tolist() == cycle[1:, 1].tolist()
+    assert audit[["row", "column"]].to_numpy().tolist() == np.argwhere(hidden).tolist()
     assert audit["value"].tolist() == v.ravel().tolist()
     assert set(disclosure._audit(v, hidden, 1, 6)["method"]) == {"cycle (at least)"}
 
