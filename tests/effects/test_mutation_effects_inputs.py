@@ -6,6 +6,7 @@ Reference numbers are hand computations on the rows that should enter (complete 
 positive weights), made with numpy.
 """
 
+import os
 import warnings
 
 import numpy as np
@@ -21,6 +22,10 @@ from evaltools.exceptions import (
     ParameterError,
     SchemaError,
 )
+
+# mutmut calls every mutated function through a trampoline, which adds frames: warnings'
+# stacklevels cannot be checked there.
+UNDER_MUTMUT = "MUTANT_UNDER_TEST" in os.environ
 
 
 @pytest.fixture(scope="module")
@@ -65,6 +70,7 @@ def test_a_result_s_own_column_names_given_again_are_not_warned_about(df, matche
     assert res.se != pytest.approx(et.estimate_att(w, "y").se, rel=1e-3)
 
 
+@pytest.mark.skipif(UNDER_MUTMUT, reason="mutmut adds stack frames")
 def test_warnings_point_at_one_frame(df, matched):
     """Every warning of estimate_att names the same frame (its stacklevel). That frame is
     meant to be the caller's line; at present it is the line of the argument checker that
