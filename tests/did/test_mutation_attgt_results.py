@@ -114,6 +114,7 @@ def segments_by_x(collection):
 
 def test_att_gt_plot_draws_the_intervals_and_colours(boot):
     ax = boot.plot()
+    assert tuple(ax.figure.get_size_inches()) == (8, 4)
     t = boot.table
     crit = boot.critical_value
     bars = [c for c in ax.collections if isinstance(c, matplotlib.collections.LineCollection)]
@@ -145,6 +146,7 @@ def test_att_gt_plot_draws_the_intervals_and_colours(boot):
 def test_aggregate_plot_draws_the_band(boot, kind):
     agg = boot.aggregate(kind)
     ax = agg.plot()
+    assert tuple(ax.figure.get_size_inches()) == (7, 4)
     d = agg.detail
     assert agg.critical_value > Z
     bars = [c for c in ax.collections if isinstance(c, matplotlib.collections.LineCollection)]
