@@ -214,7 +214,8 @@ def _match_strata(score, coords, focal, strata, *, method, ratio, replace, order
         if method == "optimal":
             pts = coords if use_mahal else score[:, None]
             t, c, d = optimal_match(pts, treated, controls, ratio,
-                                    None if use_mahal else caliper)
+                                    None if use_mahal else caliper, score,
+                                    caliper if use_mahal and score is not None else None)
         elif replace:
             pts = coords if use_mahal else score[:, None]
             t, c, d = nearest_with_replacement(pts, ordered, controls, ratio,

@@ -339,3 +339,37 @@ def test_constant_mahalanobis_covariate_is_dropped_and_noted(mahal):
     assert m.meta["options"]["dropped_covariates"] == {"c": "constant (1.0)"} or \
         list(m.meta["options"]["dropped_covariates"]) == ["c"]
     assert any("c (constant" in note for note in m.notes)
+
+
+def optimal_by_hand(df, score, caliper):
+    """Every assignment of distinct controls (or none) to treated 0 and 6 within the score
+    caliper: the most pairs, then the least total Mahalanobis distance."""
+    best = None
+    options = [None, 1, 2, 3, 4, 5]
+    for a in options:
+        for b in options:
+            if a is not None and a == b:
+                continue
+            pairs = {t: c for t, c in ((0, a), (6, b)) if c is not None
+                     and (caliper is None or abs(score[t] - score[c]) <= caliper)}
+            if len(pairs) < sum(c is not None for c in (a, b)):
+                continue
+            key = (-len(pairs), sum(pooled_mahalanobis(df, t, c) for t, c in pairs.items()))
+            if best is None or key < best[0]:
+                best = (key, pairs)
+    return best[1]
+
+
+@pytest.mark.parametrize("caliper", [None, 0.25, 0.25 - 1e-9, 1.25, 1.5])
+def test_optimal_mahalanobis_within_a_score_caliper(mahal, caliper):
+    """Optimal matching on the Mahalanobis distance keeps the propensity caliper too: no
+    pair may differ by more than the caliper on the score."""
+    df, score = mahal
+    m = quiet_match(df, "treated", distance=score, mahvars=["x", "z"], caliper=caliper,
+                    method="optimal")
+    assert dict(links(m)) == optimal_by_hand(df, score, caliper)
+    gaps = np.abs(score[m.pairs.treated_id] - score[m.pairs.control_id])
+    if caliper is not None:
+        assert (gaps <= caliper).all()
+    for t, c, d in zip(m.pairs.treated_id, m.pairs.control_id, m.pairs.distance, strict=True):
+        assert d == pytest.approx(pooled_mahalanobis(df, t, c), rel=1e-10)

@@ -66,6 +66,15 @@ def test_propensity_score_and_logit_match_statsmodels(df):
     np.testing.assert_allclose(m.distance_, fit.predict(), rtol=1e-7)
 
 
+def test_propensity_score_names_what_it_dropped(df):
+    from evaltools.exceptions import DataWarning
+
+    with pytest.warns(DataWarning, match=r"^match dropped 1 propensity covariate\(s\) that "
+                                         r"carry no information of their own \(c: constant"):
+        p, _ = propensity_score(df.assign(c=2.0), "treated", ["x", "c"])
+    np.testing.assert_allclose(p, propensity_score(df, "treated", ["x"])[0])
+
+
 def test_prognostic_score_is_the_control_poisson_fit(df):
     rng = np.random.default_rng(3)
     data = df.assign(visits=rng.poisson(np.exp(0.3 + 0.5 * df.x)))
