@@ -99,6 +99,9 @@ def prior_use(persons: pd.DataFrame, events: pd.DataFrame | str | Path, *,
                                   event_date_col=event_date_col, duplicates=duplicates,
                                   infer_span=span is None)
         _unknown_events(events, units_in[id_col], id_col, unknown_persons)
+        if span is not None:  # events outside the extract's span do not count (as in DuckDB)
+            days = to_days(events, event_date_col, "events", id_col)
+            events = events[(days >= span[0]) & (days <= span[1])]
         out = _prior_sorted(units_in, events, measures=measures, months=months, id_col=id_col,
                             index_col=index_col, event_date_col=event_date_col)
         _warn_short_look_back(units_in, events, months, span, id_col, index_col,

@@ -96,6 +96,19 @@ def test_short_look_back_warning_at_its_edge(engine):
             et.cohort.prior_use(short.iloc[[0]], events, measures=MEASURES)
 
 
+@pytest.mark.parametrize("engine", ENGINES)
+def test_prior_use_leaves_out_events_outside_the_span(engine):
+    # Six months before 2020-03-01 is [2019-09-01, 2020-03-01); the span starts 2020-01-01,
+    # so the 2019-12-31 event is outside the extract and not counted; 2020-01-01 is.
+    events = pd.DataFrame({"person_id": [1, 1, 1], "event_date": pd.to_datetime(
+        ["2019-12-31", "2020-01-01", "2020-02-10"])})
+    offers = pd.DataFrame({"person_id": [1], "index_date": [D("2020-03-01")]})
+    with pytest.warns(ExclusionWarning, match="fewer months"):
+        prior = et.cohort.prior_use(offers, events, measures={"n": et.cohort.Measure()},
+                                    months=6, span=("2020-01-01", "2020-12-31"), engine=engine)
+    assert prior["prior_n"].tolist() == [2]
+
+
 def test_sorted_events_windows_are_half_open_and_per_person():
     events = prior_events()
     index = SortedEvents(events, MEASURES)

@@ -116,3 +116,22 @@ def test_sorted_events_duplicates_error_and_bad_option():
         SortedEvents(events, {"n": et.cohort.Measure()}, duplicates="error")
     with pytest.raises(ParameterError, match="'duplicates' parameter of SortedEvents"):
         SortedEvents(events, {"n": et.cohort.Measure()}, duplicates="first")
+
+
+@pytest.mark.parametrize("engine", ["pandas", "duckdb", "duckdb-file"])
+def test_measure_selecting_nothing_names_the_values_seen(engine, tmp_path):
+    events = pd.DataFrame({"person_id": [1, 1, 1, 1],
+                           "event_date": pd.to_datetime(["2020-01-05", "2020-01-06",
+                                                         "2020-01-07", "2020-01-08"]),
+                           "setting": ["op", "inpatient", "ae", "op"]})
+    source = events
+    if engine == "duckdb-file":
+        source = tmp_path / "events.parquet"
+        events.to_parquet(source)
+    persons = pd.DataFrame({"person_id": [1], "index_date": [D("2020-01-05")]})
+    with pytest.warns(et.exceptions.DataWarning) as caught:
+        et.cohort.build_panel(persons, source, measures={"m": et.cohort.Measure(
+            "setting == 'AE'")}, window=(0, 1), engine=engine.split("-")[0])
+    assert str(caught[0].message).startswith(
+        "Measure 'm' (setting == 'AE') selects none of the 4 events; 'setting' has "
+        "['ae', 'inpatient', 'op']. Its totals are all zero.")
