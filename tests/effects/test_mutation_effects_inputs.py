@@ -384,3 +384,34 @@ def test_all_zero_counts_warn_only_that_the_outcome_is_constant(df):
             et.estimate_att(d, "visits", model="poisson")
     messages = [str(w.message) for w in caught if issubclass(w.category, DataWarning)]
     assert messages and all("for every analysed row" in m for m in messages), messages
+
+
+def test_confounding_note_and_dropped_covariate_note(df):
+    d = df.assign(weights=1.0, copy=df.treated * 2.0)
+    with pytest.warns(DataWarning):
+        res = et.estimate_att(d, "y", model="regression", covariates=["x", "copy"])
+    notes = res._notes()
+    assert notes[-1] == ("Assumes no unmeasured confounding given the matching or weighting "
+                         "covariates (see et.sensitivity for how strong a confounder would "
+                         "have to be).")
+    assert notes[1].startswith("Dropped adjustment covariate(s) with no information of their "
+                               "own: copy (")
+    assert res.notes == notes[1:2]
+
+
+def test_a_missing_cluster_column_says_how_to_do_without(df):
+    with pytest.raises(SchemaError, match=r"or pass cluster=None"):
+        et.estimate_att(df.assign(weights=1.0), "y", cluster="practice")
+
+
+def test_the_bootstrap_time_check_comes_after_ten_draws(monkeypatch):
+    """With eleven draws the projection is made (after the tenth) and can stop the run."""
+    import evaltools.effects_fit as fit
+
+    monkeypatch.setattr(fit, "MAX_BOOT_SECONDS", 1e-9)
+    d = pd.DataFrame({"treated": [1, 0] * 10, "y": np.arange(20.0), "weights": 1.0})
+    with pytest.raises(ParameterError, match=r"asks for 11 draws"):
+        et.estimate_att(d, "y", se="bootstrap", n_boot=11, progress=False)
+    # Ten draws end before any projection.
+    assert et.estimate_att(d, "y", se="bootstrap", n_boot=10, progress=False,
+                           random_state=0).se > 0

@@ -12,6 +12,7 @@ exp(x'gamma)).
 """
 
 import os
+import re
 import warnings
 
 import numpy as np
@@ -235,3 +236,42 @@ def test_one_group_only_is_refused(df):
     with pytest.raises(et.exceptions.SchemaError, match=r"Column 'treated' of the data table "
                                                         r"must have both treated"):
         et.weighting.ipw(df.assign(treated=1), "treated", ["x"])
+
+
+def test_a_weights_column_in_the_data_is_said_to_be_replaced(df):
+    with pytest.warns(DataWarning, match=r"ipw: data column\(s\) \['weights'\] will be replaced"):
+        w = et.weighting.ipw(df.assign(weights=5.0), "treated", ["x", "z"])
+    assert (w.weighted_data["weights"] != 5.0).all()
+
+
+def test_a_repeated_treatment_column_is_refused(df):
+    d = pd.concat([df, df[["treated"]]], axis=1)
+    with pytest.raises(et.exceptions.SchemaError, match=r"The data table has 1 duplicate "
+                                                        r"column name\(s\)"):
+        et.weighting.ipw(d, "treated", ["x", "z"])
+
+
+def test_imbalance_inside_every_range_is_not_called_outside():
+    """Controls on the diagonal (0, 0) and (1, 1) cannot average to the treated mean (1, 0),
+    though each coordinate lies within the controls' range: the warning names both
+    covariates' gaps and says nothing of ranges. A treated mean beyond the range of one
+    covariate names only that covariate as outside."""
+    d = pd.DataFrame({"treated": [1, 1, 0, 0, 0, 0], "x": [1.0, 1.0, 0.0, 1.0, 0.0, 1.0],
+                      "z": [0.0, 0.0, 0.0, 1.0, 0.0, 1.0]})
+    with pytest.warns(ConvergenceWarning) as caught:
+        et.weighting.entropy_balance(d, "treated", ["x", "z"])
+    msg = str(caught[0].message)
+    assert re.search(r"did not reach exact balance on \['x \([0-9.e+-]+ SD\)', "
+                     r"'z \([0-9.e+-]+ SD\)'\] \(poor overlap\)", msg), msg
+    assert "outside" not in msg
+
+
+def test_only_the_unbalanced_covariate_is_named():
+    d = pd.DataFrame({"treated": [1, 1, 1, 0, 0, 0, 0, 0, 0],
+                      "x": [5.0, 6.0, 7.0, 0.0, 1.0, 2.0, 0.5, 1.5, 2.5],
+                      "z": [0.0, 1.0, 0.5, 0.0, 1.0, 0.0, 1.0, 0.5, 0.5]})
+    with pytest.warns(ConvergenceWarning) as caught:
+        et.weighting.entropy_balance(d, "treated", ["x", "z"])
+    msg = str(caught[0].message)
+    assert re.search(r"on \['x \([0-9.e+-]+ SD\)'\]; the treated mean of \['x'\] lies "
+                     r"outside the controls' range", msg), msg
