@@ -245,13 +245,16 @@ def test_key_col_flow_counts_units_and_links(engine):
         panel(units, events, engine, window=(0, 1))
 
 
-@pytest.mark.parametrize("engine", ENGINES)
-def test_flow_of_duplicates_unknown_persons_and_missing_index(engine):
+@pytest.mark.parametrize("engine", [*ENGINES, "duckdb-file"])
+def test_flow_of_duplicates_unknown_persons_and_missing_index(engine, tmp_path):
     persons = pd.DataFrame({"person_id": [1, 2, 3],
                             "index_date": [D("2020-02-01"), pd.NaT, D("2020-02-01")]})
     events = events_of([(1, "2020-02-03"), (1, "2020-02-03"), (1, "2020-02-03"),
                         (2, "2020-02-05"), (9, "2020-02-07"), (9, "2020-02-08"),
                         (3, "2020-01-10")])
+    if engine == "duckdb-file":
+        events.to_parquet(tmp_path / "events.parquet")
+        events, engine = tmp_path / "events.parquet", "duckdb"
     with pytest.warns(DataWarning, match="2 exact duplicate"):
         res = panel(persons, events, engine, window=(0, 1), missing_index="drop",
                     unknown_persons="drop")
@@ -382,3 +385,29 @@ def test_summary_with_no_exposure_before_the_index_date():
     assert s.loc["n", "rate_from_index"] == pytest.approx(1000.0)
     r = res.rates("n").set_index("rel_period")
     assert np.isnan(r.loc[-1, "rate"]) and r.loc[0, "rate"] == 1.0
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_key_col_carries_each_units_own_values(engine):
+    # One person offered twice, once as treated and once as a control: carry follows the
+    # unit, not the person.
+    units = pd.DataFrame({"unit_id": [10, 11], "person_id": [1, 1], "treated": [1, 0],
+                          "index_date": [D("2020-02-01"), D("2020-04-01")]})
+    events = events_of([(1, "2020-02-10"), (1, "2020-04-10"), (1, "2020-04-11")])
+    res = panel(units, events, engine, window=(0, 1), key_col="unit_id", carry=["treated"],
+                span=("2020-01-01", "2020-12-31"))
+    d = res.data.set_index("unit_id")
+    assert d.loc[10, "treated"] == 1 and d.loc[11, "treated"] == 0
+    assert d.loc[10, "n"] == 1 and d.loc[11, "n"] == 2
+    assert res.rates("n", by="treated").set_index("treated")["n"].to_dict() == {0: 2, 1: 1}
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_flow_keeps_the_totals_when_nothing_is_in_the_panel(engine):
+    persons = pd.DataFrame({"person_id": [1], "index_date": [D("2020-02-01")]})
+    events = events_of([(1, "2020-01-10")])
+    res = panel(persons, events, engine, window=(0, 1), span=("2020-01-01", "2020-12-31"))
+    assert flow(res) == {"persons supplied": 1, "persons in the panel": 1,
+                         "events supplied": 1, "excluded: outside the window": 1,
+                         "events in the panel": 0}
+    assert res.data["n"].tolist() == [0]
