@@ -415,3 +415,31 @@ def test_the_bootstrap_time_check_comes_after_ten_draws(monkeypatch):
     # Ten draws end before any projection.
     assert et.estimate_att(d, "y", se="bootstrap", n_boot=10, progress=False,
                            random_state=0).se > 0
+
+
+@pytest.mark.parametrize("message", ["IRLS did not converge in 100 iterations",
+                                     "Perfect separation or prediction detected"])
+def test_fitting_trouble_reported_by_statsmodels_is_passed_on(df, monkeypatch, message):
+    """statsmodels' own warnings of non-convergence or separation become one
+    ConvergenceWarning naming the model (the fit is simulated to warn)."""
+    import evaltools.effects_fit as fit
+
+    real = fit._fit_arrays
+
+    def warns(*args, **kwargs):
+        warnings.warn(message, RuntimeWarning, stacklevel=2)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(fit, "_fit_arrays", warns)
+    with pytest.warns(et.exceptions.ConvergenceWarning, match=r"The poisson outcome model of "
+                                                              r"estimate_att did not converge "
+                                                              r"cleanly"):
+        et.estimate_att(df.assign(weights=1.0), "visits", model="poisson")
+    monkeypatch.setattr(fit, "_fit_arrays", real)
+    strict(et.estimate_att, df.assign(weights=1.0), "visits", model="poisson")
+
+
+def test_formula_errors_name_estimate_att(df):
+    with pytest.raises(ParameterError, match=r"formula term .nosuch. of estimate_att"):
+        et.estimate_att(df.assign(weights=1.0), "y", model="regression",
+                        covariates="~ x + nosuch")
