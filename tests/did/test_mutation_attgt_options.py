@@ -86,6 +86,8 @@ def test_max_e_before_the_only_event_time_zero():
                                              r"\(estimated event times -1 to 0\)"):
         res.aggregate("group", max_e=-1)
     assert res.aggregate("group", max_e=0).estimate == res.aggregate("group").estimate
+    calendar = res.aggregate("calendar")  # event time 0 only: still a calendar aggregate
+    assert calendar.estimate == res.table.set_index("time").loc[3, "att"]
 
 
 def test_error_lists_estimated_event_times_without_the_reference_cell():
@@ -130,7 +132,8 @@ def test_no_fit_message_lists_four_covariates(mpdta):
     noise = {f"r{k}": rng.normal(size=500)[units] for k in range(1, 5)}
     marks = mpdta.assign(m=(mpdta["first.treat"] > 0) * 1.0, **noise)
     with pytest.raises(SchemaError, match=r"The covariates of att_gt \(\['m', 'r1', 'r2', "
-                                          r"'r3' and 1 more\]\) separate group 2004"):
+                                          r"'r3' and 1 more\]\) separate group 2004.*or "
+                                          r"collinear within groups, or coarsen them\."):
         et.did.att_gt(marks, **ARGS, covariates=["m", "r1", "r2", "r3", "r4"],
                       est_method="ipw")
 
@@ -205,3 +208,27 @@ def test_window_of_one_event_time_and_no_warning_for_dynamic_options(res):
         res.aggregate("dynamic", balance_e=1, min_e=-1, max_e=2)
     assert list(one.detail.index) == [1]
     assert one.estimate == pytest.approx(res.aggregate("dynamic").detail.loc[1, "estimate"])
+
+
+def test_clusters_recoded_after_dropping_units(mpdta):
+    """Counties of one cluster all treated in the first period are dropped (as R's did):
+    the remaining clusters are renumbered, and the clustered SE is sqrt(sum_c S_c^2) / n
+    over the 99 clusters left (R did's cluster sums)."""
+    block = mpdta["countyreal"].rank(method="dense").astype(int).sub(1) // 5
+    data = mpdta.assign(block=block)
+    data.loc[data["block"] == 0, "first.treat"] = 2003
+    with pytest.warns(Warning, match="Dropped 5 treated unit"):
+        res = et.did.att_gt(data, **ARGS, cluster="block")
+    assert "clustered (99 clusters)" in str(res)
+    kept = data[data["block"] != 0].drop_duplicates("countyreal").sort_values("countyreal")
+    inf = res.influence
+    sums = pd.DataFrame(inf).groupby(kept["block"].to_numpy()).sum().to_numpy()
+    np.testing.assert_allclose(res.table["se"], np.sqrt((sums**2).sum(axis=0)) / 495,
+                               rtol=1e-12)
+    with pytest.warns(Warning, match="Dropped 5 treated unit"):
+        boot = et.did.att_gt(data, **ARGS, cluster="block", bootstrap=True, n_boot=200,
+                             random_state=3, boot_weights="mammen")
+    from evaltools.did.bootstrap import multiplier_weights
+
+    v = multiplier_weights(np.random.default_rng(3), (200, 99), "mammen")
+    np.testing.assert_allclose(boot.draws, v @ sums / 495, rtol=1e-10)

@@ -45,12 +45,13 @@ def mpdta():
     return pd.read_csv(MPDTA)
 
 
-@pytest.fixture(scope="module")
-def fits(mpdta):
+def fit(mpdta, setting):
+    """Fitted inside each test (not in a shared fixture), so that a mutation-testing run
+    that selects tests by the functions they call re-runs the fit with the change."""
     with warnings.catch_warnings():
         # anticipation = 1 drops the 2004 cohort (no period before 2003), as R's did.
         warnings.simplefilter("ignore")
-        return {name: et.did.att_gt(mpdta, **ARGS, **opts) for name, opts in SETTINGS.items()}
+        return et.did.att_gt(mpdta, **ARGS, **SETTINGS[setting])
 
 
 @pytest.fixture(scope="module")
@@ -64,26 +65,27 @@ def aggs():
 
 
 @pytest.mark.parametrize("setting", list(SETTINGS))
-def test_cells_and_standard_errors_match_moderndid(fits, cells, setting):
+def test_cells_aggregations_and_standard_errors_match_moderndid(mpdta, cells, aggs, setting):
     """ATT(g,t) and its analytic SE for every comparison set, anticipation and estimator
-    (IPW, outcome regression and doubly robust with ~ lpop)."""
+    (IPW, outcome regression and doubly robust with ~ lpop), then every aggregation of the
+    same fit with its SE (overall and per row) and pointwise intervals."""
+    res = fit(mpdta, setting)
     ref = cells[cells.setting == setting].set_index(["group", "time"])
-    got = fits[setting].table.set_index(["group", "time"])
+    got = res.table.set_index(["group", "time"])
     assert list(got.index) == list(ref.index)
     np.testing.assert_allclose(got["att"], ref["att"], rtol=RTOL, atol=1e-9)
     np.testing.assert_allclose(got["se"], ref["se"], rtol=RTOL)
     # Pointwise 95% intervals without the bootstrap.
     np.testing.assert_allclose(got["ci_high"] - got["att"], 1.959963984540054 * ref["se"],
                                rtol=RTOL)
+    for kind, options in AGGREGATIONS.items():
+        check_aggregation(res.aggregate(**options), aggs, setting, kind)
 
 
-@pytest.mark.parametrize("kind", list(AGGREGATIONS))
-@pytest.mark.parametrize("setting", list(SETTINGS))
-def test_aggregations_and_their_standard_errors_match_moderndid(fits, aggs, setting, kind):
+def check_aggregation(agg, aggs, setting, kind):
     ref = aggs[(aggs.setting == setting) & (aggs.kind == kind)]
-    agg = fits[setting].aggregate(**AGGREGATIONS[kind])
-    assert agg.estimate == pytest.approx(ref["estimate"].iloc[0], rel=RTOL)
-    assert agg.se == pytest.approx(ref["se"].iloc[0], rel=RTOL)
+    assert agg.estimate == pytest.approx(ref["estimate"].iloc[0], rel=RTOL), kind
+    assert agg.se == pytest.approx(ref["se"].iloc[0], rel=RTOL), kind
     detail = ref.iloc[1:]
     assert [f"{k:g}" for k in agg.detail.index] == list(detail["key"])
     np.testing.assert_allclose(agg.detail["estimate"], detail["estimate"], rtol=RTOL,
@@ -105,12 +107,12 @@ def test_aggregations_and_their_standard_errors_match_moderndid(fits, aggs, sett
     assert agg.n == 500 if "ant1" not in setting else agg.n == 480
 
 
-def test_weight_influence_matters_here(fits, aggs):
+def test_weight_influence_matters_here(mpdta, aggs):
     """The estimated group shares add to the variance of the group aggregation on mpdta:
     without R did's wif term its SE would be 0.012387 rather than 0.012446 (computed below
     from the cell influence functions alone), a difference 5,000 times the tolerance of
     the test above."""
-    res = fits["dr"]
+    res = fit(mpdta, "dr")
     t = res.table
     post = (t["time"] >= t["group"]).to_numpy()
     groups = t["group"].to_numpy()
@@ -128,21 +130,25 @@ def test_weight_influence_matters_here(fits, aggs):
 
 
 @pytest.fixture(scope="module")
-def boot(mpdta):
-    """A seeded bootstrap fit and its Rademacher weights, regenerated from the seed."""
-    res = et.did.att_gt(mpdta, **ARGS, bootstrap=True, n_boot=1500, random_state=5)
+def weights():
+    """The Rademacher weights of seed 5, regenerated, and the Cholesky factor of V'V."""
     v = multiplier_weights(np.random.default_rng(5), (1500, 500))
-    return res, v, np.linalg.cholesky(v.T @ v)
+    return v, np.linalg.cholesky(v.T @ v)
 
 
-@pytest.mark.parametrize("kind", ["simple", "group", "calendar", "dynamic"])
-def test_bootstrap_draws_of_each_aggregation_carry_its_influence_function(boot, aggs, kind):
+def test_bootstrap_draws_of_each_aggregation_carry_its_influence_function(mpdta, aggs,
+                                                                         weights):
     """Each bootstrap draw of an aggregation is (1/n) sum_i V_i psi_i with the same
     Rademacher weights V as the fit (seeded). With 1,500 draws for 500 units the weights
     matrix has full column rank, so psi is recovered exactly from the draws, and
     sqrt(sum psi_i^2) / n must be the analytic SE that moderndid reports."""
-    res, v, chol = boot
-    agg = res.aggregate(kind)
+    res = et.did.att_gt(mpdta, **ARGS, bootstrap=True, n_boot=1500, random_state=5)
+    for kind in ["simple", "group", "calendar", "dynamic"]:
+        check_bootstrap_aggregation(res.aggregate(kind), aggs, weights, kind)
+
+
+def check_bootstrap_aggregation(agg, aggs, weights, kind):
+    v, chol = weights
     # Least squares through the normal equations: psi = 500 (V'V)^-1 V' draws.
     psi = 500 * np.linalg.solve(chol.T, np.linalg.solve(chol, v.T @ agg.draws))
     np.testing.assert_allclose(v @ psi / 500, agg.draws, atol=1e-12)

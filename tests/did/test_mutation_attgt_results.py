@@ -182,3 +182,15 @@ def test_aggregate_plot_draws_the_band(boot, kind):
 def test_simple_aggregate_has_nothing_to_plot(res):
     with pytest.raises(ParameterError, match="nothing to plot for kind='simple'"):
         res.aggregate("simple").plot()
+
+
+def test_meta_records_the_bootstrap_settings_only_with_the_bootstrap(mpdta):
+    plain = et.did.att_gt(mpdta, **ARGS)
+    o = plain.meta["options"]
+    assert o["bootstrap"] is False and o["n_boot"] is None and o["boot_weights"] is None
+    assert plain.meta["random_state"] is None and plain.meta["bootstrap_seed"] is None
+    boot = et.did.att_gt(mpdta, **ARGS, bootstrap=True, n_boot=120, random_state=8)
+    o = boot.meta["options"]
+    assert o["bootstrap"] is True and o["n_boot"] == 120 and o["boot_weights"] == "rademacher"
+    assert boot.meta["random_state"] == 8 and boot.meta["bootstrap_seed"] == 8
+    assert o["control_group"] == "nevertreated" and o["est_method"] == "dr"
