@@ -443,3 +443,19 @@ def test_formula_errors_name_estimate_att(df):
     with pytest.raises(ParameterError, match=r"formula term .nosuch. of estimate_att"):
         et.estimate_att(df.assign(weights=1.0), "y", model="regression",
                         covariates="~ x + nosuch")
+
+
+def test_dropped_covariates_are_called_adjustment_covariates(df):
+    d = df.assign(weights=1.0, copy=df.treated * 2.0)
+    with pytest.warns(DataWarning, match=r"Dropped 1 adjustment covariate\(s\) that carry no "
+                                         r"information"):
+        et.estimate_att(d, "y", model="regression", covariates=["x", "copy"])
+
+
+def test_cluster_se_after_matching_with_replacement_names_the_sets_column(df):
+    """A MatchResult's sets are its 'subclass' column, whatever cluster= says (ignored)."""
+    m = et.match(df, "treated", ["x", "z"], replace=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataWarning)
+        with pytest.raises(EvaltoolsInputError, match=r"but 'subclass' is empty for"):
+            et.estimate_att(m, "y", se="cluster", cluster="site")
