@@ -135,3 +135,44 @@ def test_measure_selecting_nothing_names_the_values_seen(engine, tmp_path):
     assert str(caught[0].message).startswith(
         "Measure 'm' (setting == 'AE') selects none of the 4 events; 'setting' has "
         "['ae', 'inpatient', 'op']. Its totals are all zero.")
+
+
+@pytest.mark.parametrize("engine", ["pandas", "duckdb"])
+def test_text_dates_with_missing_values(engine):
+    # Death dates as ISO text with a gap (alive): person 1 dies 2020-01-10, in period 0 of
+    # 31 days [01-05, 02-05), 6 days observed; person 2 is alive throughout.
+    persons = pd.DataFrame({"person_id": [1, 2], "index_date": ["2020-01-05", "2020-01-05"],
+                            "death_date": ["2020-01-10", None]})
+    events = pd.DataFrame({"person_id": [1, 2], "event_date": ["2020-01-05", "2020-02-04"]})
+    res = et.cohort.build_panel(persons, events, measures={"n": et.cohort.Measure()},
+                                window=(0, 1), engine=engine)
+    assert res.data["exposure"].tolist() == pytest.approx([6 / 31, 1.0])
+    assert res.data["n"].tolist() == [1, 1]
+
+
+def test_rates_by_a_categorical_column_show_only_groups_present():
+    persons = pd.DataFrame({"person_id": [1, 2], "index_date": [D("2020-01-05")] * 2,
+                            "arm": pd.Categorical(["a", "b"], categories=["a", "b", "c"])})
+    events = pd.DataFrame({"person_id": [1, 2, 2], "event_date": pd.to_datetime(
+        ["2020-01-05", "2020-01-06", "2020-01-07"])})
+    res = et.cohort.build_panel(persons, events, measures={"n": et.cohort.Measure()},
+                                window=(0, 1), carry=["arm"], span=("2020-01-01", "2020-12-31"))
+    r = res.rates("n", by="arm")
+    assert list(r["arm"]) == ["a", "b"] and r["rate"].tolist() == [1.0, 2.0]
+
+
+@pytest.mark.parametrize("engine", ["pandas", "duckdb-file"])
+def test_three_events_are_enough_to_name_an_outlier(engine, tmp_path):
+    # Three dates: k = 1, so the middle one (2020-01-01) sets both limits (a year either
+    # side); 2010-01-01 is far outside.
+    events = pd.DataFrame({"person_id": 1, "event_date": pd.to_datetime(
+        ["2010-01-01", "2020-01-01", "2020-01-02"])})
+    source = events
+    if engine == "duckdb-file":
+        source = tmp_path / "e.parquet"
+        events.to_parquet(source)
+    persons = pd.DataFrame({"person_id": [1], "index_date": [D("2020-01-01")]})
+    with pytest.warns(et.exceptions.DataWarning, match=r"1 event date\(s\) lie far outside "
+                                                       r"the rest \(2020-01-01 to 2020-01-02\)"):
+        et.cohort.build_panel(persons, source, measures={"n": et.cohort.Measure()},
+                              window=(0, 1), engine=engine.split("-")[0])
