@@ -176,3 +176,23 @@ def test_three_events_are_enough_to_name_an_outlier(engine, tmp_path):
                                                        r"the rest \(2020-01-01 to 2020-01-02\)"):
         et.cohort.build_panel(persons, source, measures={"n": et.cohort.Measure()},
                               window=(0, 1), engine=engine.split("-")[0])
+
+
+@pytest.mark.parametrize("engine", ["pandas", "duckdb", "duckdb-file"])
+def test_empty_events_cannot_give_a_span(engine, tmp_path):
+    events = pd.DataFrame({"person_id": pd.Series([], dtype="int64"),
+                           "event_date": pd.Series([], dtype="datetime64[ns]")})
+    source = events
+    if engine == "duckdb-file":
+        source = tmp_path / "empty.parquet"
+        events.to_parquet(source)
+    persons = pd.DataFrame({"person_id": [1], "index_date": [D("2020-01-01")]})
+    kwargs = dict(measures={"n": et.cohort.Measure()}, window=(0, 1),
+                  engine=engine.split("-")[0])
+    with pytest.warns(et.exceptions.DataWarning, match="no rows"):
+        with pytest.raises(SchemaError, match="events table is empty"):
+            et.cohort.build_panel(persons, source, **kwargs)
+    with pytest.warns(et.exceptions.DataWarning, match="no rows"):
+        res = et.cohort.build_panel(persons, source, span=("2020-01-01", "2020-12-31"),
+                                    **kwargs)
+    assert res.data["n"].tolist() == [0] and res.data["exposure"].tolist() == [1.0]
