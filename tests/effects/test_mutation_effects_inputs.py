@@ -459,3 +459,22 @@ def test_cluster_se_after_matching_with_replacement_names_the_sets_column(df):
         warnings.simplefilter("ignore", DataWarning)
         with pytest.raises(EvaltoolsInputError, match=r"but 'subclass' is empty for"):
             et.estimate_att(m, "y", se="cluster", cluster="site")
+
+
+def test_a_weight_result_s_own_columns(df):
+    w = et.weighting.ipw(df, "treated", ["x", "z"])
+    with pytest.warns(DataWarning, match=r"'treatment' parameter of estimate_att is ignored: a "
+                                         r"WeightResult knows its own treatment column"):
+        et.estimate_att(w, "y", treatment="z")
+
+
+def test_tiny_group_counts_observed_outcomes_only(df):
+    """With IPW every unit stays for the weight model, but only observed outcomes count
+    towards a group's size: one treated outcome observed is one treated unit."""
+    w = et.weighting.ipw(df, "treated", ["x", "z"])
+    first = df.index[df.treated == 1][0]
+    w.data = df.assign(y=df.y.where((df.treated == 0) | (df.index == first)))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        et.estimate_att(w, "y", missing="drop")
+    assert any("only 1 treated unit with a positive weight" in str(c.message) for c in caught)
