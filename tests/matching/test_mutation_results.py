@@ -195,6 +195,11 @@ def test_overlap_plot_heights_are_density_histograms(hand):
                                                          density=True)[0])
     lefts = np.array([b.get_x() for b in bars]).reshape(4, 4)
     np.testing.assert_allclose(lefts[0], edges[:-1])
+    widths = np.array([b.get_width() for b in bars]).reshape(4, 4)
+    np.testing.assert_allclose(widths, np.tile(np.diff(edges), (4, 1)))
+    colours = [matplotlib.colors.to_hex(bars[4 * k].get_facecolor()) for k in range(4)]
+    assert colours == ["#ff7f0e", "#ff7f0e", "#1f77b4", "#1f77b4"]  # tab:orange, tab:blue
+    assert [bars[4 * k].get_alpha() for k in range(4)] == [0.25, 0.8, 0.25, 0.8]
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert labels == ["treated, all", "treated, matched", "control, all", "control, matched"]
     assert ax.get_ylabel() == "density (controls below zero)"
@@ -209,8 +214,8 @@ def test_overlap_plot_without_matched_controls_draws_zeros():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         m = et.match(data, "treated", distance=np.array([0.0, 5.0, 6.0]), caliper=0.01)
-    ax = overlap_plot(m, bins=2)
-    heights = np.array([b.get_height() for b in ax.patches]).reshape(4, 2)
+    ax = overlap_plot(m, bins=3)
+    heights = np.array([b.get_height() for b in ax.patches]).reshape(4, 3)
     assert (heights[1] == 0).all() and (heights[3] == 0).all()
     assert heights[2].sum() < 0
     plt.close(ax.figure)
@@ -224,8 +229,13 @@ def test_overlap_plot_checks_and_passes_keywords(hand):
     with pytest.raises(ParameterError, match=r"'ax' parameter of plot must be a matplotlib "
                                              r"Axes"):
         overlap_plot(hand, ax="axes")
-    with pytest.raises(ParameterError, match=r"'bins' parameter of plot"):
-        overlap_plot(hand, bins=0)
+    for bins in (0, 10_001):
+        with pytest.raises(ParameterError, match=r"'bins' parameter of plot must be an int in "
+                                                 r"\[1, 10000\]"):
+            overlap_plot(hand, bins=bins)
+    ax = overlap_plot(hand, bins=10_000)
+    assert len(ax.patches) == 40_000
+    plt.close(ax.figure)
     mahal = quiet_match(pd.DataFrame({"treated": [1, 0, 0], "x": [1.0, 2, 4],
                                       "z": [0.0, 1, 3]}), "treated", ["x", "z"],
                         distance="mahalanobis")
@@ -239,3 +249,47 @@ def test_love_plot_draws_on_the_given_axes(df):
     assert m.plot(ax=ax) is ax
     assert m.plot("love", ax=ax) is ax
     plt.close("all")
+
+
+def test_overlap_plot_with_one_matched_pair():
+    """One treated unit matched (total weight 1): its matched histogram is drawn, not zeros."""
+    data = pd.DataFrame({"treated": [1, 0, 0]})
+    m = quiet_match(data, "treated", distance=np.array([0.0, 0.1, 6.0]))
+    ax = overlap_plot(m, bins=3)
+    heights = np.array([b.get_height() for b in ax.patches]).reshape(4, 3)
+    np.testing.assert_allclose(heights[1], [1 / 2, 0, 0])  # density: 1 unit in a bin of 2
+    np.testing.assert_allclose(heights[3], [-1 / 2, 0, 0])
+    plt.close(ax.figure)
+
+
+def test_html_holds_the_flow_without_its_index(hand):
+    assert hand.flow.to_html(index=False, border=0) in hand._repr_html_()
+
+
+def test_fit_logistic_names_its_caller_by_default():
+    x = pd.DataFrame({"x": [1.0, 2, 3, 4, 5, 6]})
+    with pytest.warns(ConvergenceWarning, match=r"^The propensity model of match shows "
+                                                r"\(quasi-\)complete separation"):
+        fit_logistic(x, np.array([0, 0, 0, 1, 1, 1]) == 1)
+
+
+def test_separated_columns_compare_each_column_on_its_own():
+    t = np.array([1, 1, 0, 0, 0], bool)
+    x = pd.DataFrame({"apart": [5.0, 6, 1, 2, 3], "wide": [0.0, 200, 100, 50, 60]})
+    assert separated_columns(x, t) == ["apart"]
+    x = pd.DataFrame({"apart": [-5.0, -6, 1, 2, 3], "wide": [-200.0, 0, -100, -50, -60]})
+    assert separated_columns(x, t) == ["apart"]
+
+
+def test_exact_result_contents(df):
+    m = quiet_match(df, "treated", ["sex"], method="exact", random_state=3)
+    assert m.meta["options"] == dict(method="exact", distance=None, exact=[], caliper=None,
+                                     caliper_abs=None, ratio=None, replace=None, order=None,
+                                     estimand="ATT", cutpoints=None)
+    assert m.meta["random_state"] == 3
+    pd.testing.assert_frame_equal(m.meta["flow"], m.flow)
+    assert m.covariates == ["sex"] and m.treatment == "treated"
+    assert list(m.pairs.columns) == ["subclass", "treated_id", "control_id", "distance"]
+    assert m.pairs.empty
+    m = quiet_match(df, "treated", ["x"], method="cem", exact=["sex"], estimand="ATC")
+    assert m.meta["options"]["exact"] == ["sex"] and m.meta["options"]["estimand"] == "ATC"

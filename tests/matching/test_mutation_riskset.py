@@ -86,6 +86,8 @@ def test_offers_at_the_first_of_the_month_without_replacement(cohort):
     assert md.person_id.is_unique and (md.weights == 1).all()
     assert sorted(md.subclass.unique()) == ["2020-03:1", "2020-05:1", "2020-07:1", "2020-07:2"]
     assert m.meta["options"]["method"] == "risk-set nearest"
+    assert m.meta["random_state"] is None
+    pd.testing.assert_frame_equal(m.meta["flow"], m.flow)
 
 
 def test_prior_use_as_of_the_offer_date(cohort):
@@ -224,3 +226,26 @@ def test_propensity_caliper_within_each_month():
     assert (md.groupby("subclass").treated.sum() == 1).all()
     assert (md.groupby("subclass").period.nunique() == 1).all()
     assert md.groupby("subclass").index_date.nunique().eq(1).all()
+
+
+def test_more_than_six_empty_months_are_summarised():
+    """Participants enrolled in each month from January to August 2020; the one control
+    dies on 31 January: seven months offer nobody. The warning names six and counts the
+    seventh."""
+    persons = pd.DataFrame({
+        "person_id": list(range(1, 9)) + [20, 21],
+        "treated": [1] * 8 + [0, 0],
+        "index_date": pd.to_datetime([f"2020-{k:02d}-15" for k in range(1, 9)] + [None] * 2),
+        "age": [70, 71, 72, 73, 74, 75, 76, 77, 70, 60],
+        "death_date": pd.to_datetime([None] * 8 + ["2020-01-31", "2020-01-31"])})
+    events = pd.DataFrame({"person_id": [20], "event_date": pd.to_datetime(["2019-12-01"]),
+                           "setting": "inpatient", "method": "emergency"})
+    with pytest.warns(et.exceptions.ExclusionWarning,
+                      match=r"No control was available in 7 enrolment month\(s\): 2020-02 \(1 "
+                            r"participant\(s\)\), .*2020-07 \(1 participant\(s\)\) and 1 more\. "
+                            r"Their 7 participant\(s\) are unmatched"):
+        m = et.matching.match_risk_set(persons, events, covariates=["age"],
+                                       prior_measures=MEASURES, caliper=None,
+                                       distance="mahalanobis", progress=False)
+    flow = m.flow.set_index("step")["n"]
+    assert flow["participants matched"] == 1 and flow["participants unmatched"] == 7
