@@ -478,3 +478,22 @@ def test_tiny_group_counts_observed_outcomes_only(df):
         warnings.simplefilter("always")
         et.estimate_att(w, "y", missing="drop")
     assert any("only 1 treated unit with a positive weight" in str(c.message) for c in caught)
+
+
+def test_a_formula_s_left_hand_side_is_the_treatment(df):
+    """'arm ~ x' names the treatment column of a DataFrame (hand WLS on arm and x)."""
+    d = df.rename(columns={"treated": "arm"}).assign(weights=1.0)
+    res = et.estimate_att(d, "y", model="regression", covariates="arm ~ x", se="robust")
+    z = np.column_stack([np.ones(len(d)), d.arm, d.x])
+    beta = np.linalg.lstsq(z.astype(float), d.y.to_numpy(), rcond=None)[0]
+    assert res.treatment == "arm" and res.estimate == pytest.approx(beta[1], rel=1e-10)
+    with pytest.raises(ParameterError, match=r"The formula 'arm ~ x' of estimate_att names 'arm' "
+                                             r"as the treatment"):
+        et.estimate_att(d.assign(z2=d.z), "y", model="regression", covariates="arm ~ x",
+                        treatment="z2")
+
+
+def test_a_missing_exposure_column_is_named(df):
+    with pytest.raises(SchemaError, match=r"no column \['person_years'\]"):
+        et.estimate_att(df.assign(weights=1.0), "visits", model="poisson",
+                        exposure="person_years")
