@@ -182,7 +182,8 @@ def test_long_table_threshold_boundaries(threshold, expected):
     assert out.mask["n"].tolist() == [v == "*" for v in expected]
     assert out.table["site"].tolist() == list("abcd")
     k = sum(v == "*" for v in expected)
-    assert out.note.startswith(f"Counts of 1 to {threshold} suppressed ({k} row(s))")
+    assert out.note == (f"Counts of 1 to {threshold} suppressed ({k} row(s)); no secondary "
+                        "suppression in a long table: publish no totals that include them.")
     assert out.meta["options"] == dict(threshold=threshold, rounding=None)
 
 
