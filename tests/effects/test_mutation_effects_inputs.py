@@ -497,3 +497,13 @@ def test_a_missing_exposure_column_is_named(df):
     with pytest.raises(SchemaError, match=r"no column \['person_years'\]"):
         et.estimate_att(df.assign(weights=1.0), "visits", model="poisson",
                         exposure="person_years")
+
+
+def test_huge_values_and_repeated_columns_name_the_data_table(df):
+    d = df.assign(weights=1.0)
+    with pytest.raises(SchemaError, match=r"Column 'y' of the data table has 1 value\(s\) larger "
+                                          r"than 1e\+150"):
+        et.estimate_att(d.assign(y=np.where(d.index == 4, 1e200, d.y)), "y")
+    et.estimate_att(d.assign(y=np.where(d.index == 4, 1e150, d.y)), "y")  # at the limit
+    with pytest.raises(SchemaError, match=r"The data table has 1 duplicate column name"):
+        et.estimate_att(pd.concat([d, d[["y"]]], axis=1), "y")
