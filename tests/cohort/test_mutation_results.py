@@ -196,3 +196,43 @@ def test_empty_events_cannot_give_a_span(engine, tmp_path):
         res = et.cohort.build_panel(persons, source, span=("2020-01-01", "2020-12-31"),
                                     **kwargs)
     assert res.data["n"].tolist() == [0] and res.data["exposure"].tolist() == [1.0]
+
+
+def test_parquet_column_types_read_by_duckdb(tmp_path):
+    # DATE event dates, SMALLINT and UINTEGER counts, FLOAT amounts, and two time-zone-aware
+    # columns: each is read with its kind, so comparisons are checked and computed as for a
+    # DataFrame.
+    table = pa.table({
+        "person_id": pa.array([1, 1, 1], pa.int64()),
+        "event_date": pa.array(pd.to_datetime(["2020-01-05", "2020-01-06", "2020-01-07"])
+                               .date, pa.date32()),
+        "n16": pa.array([1, 2, 3], pa.int16()), "u32": pa.array([5, 6, 7], pa.uint32()),
+        "f32": pa.array([0.5, np.nan, 2.5], pa.float32()),
+        "t1": pa.array(pd.to_datetime(["2020-01-05 12:00"] * 3).tz_localize("UTC")),
+        "t2": pa.array(pd.to_datetime(["2020-01-05 23:30"] * 3).tz_localize("UTC")),
+    })
+    path = tmp_path / "types.parquet"
+    pq.write_table(table, path)
+    persons = pd.DataFrame({"person_id": [1], "index_date": [D("2020-01-05")]})
+    measures = {"a": et.cohort.Measure("n16 >= 2"), "b": et.cohort.Measure("u32 < 7"),
+                "c": et.cohort.Measure("f32 is null"),
+                "d": et.cohort.Measure("t2 >= date '2020-01-05'")}
+    res = et.cohort.build_panel(persons, path, measures=measures, window=(0, 1),
+                                engine="duckdb")
+    assert res.data[["a", "b", "c", "d"]].iloc[0].tolist() == [2, 2, 1, 3]
+    for where, kind in (("n16 == 'x'", "number"), ("u32 == 'x'", "number"),
+                        ("f32 == 'x'", "float")):
+        with pytest.raises(ParameterError, match=rf"column '{where[:3]}' \({kind}\)"):
+            et.cohort.build_panel(persons, path, measures={"m": et.cohort.Measure(where)},
+                                  window=(0, 1), engine="duckdb")
+
+
+def test_event_dates_of_a_time_type_are_refused(tmp_path):
+    table = pa.table({"person_id": pa.array([1], pa.int64()),
+                      "event_date": pa.array([12 * 3600 * 10**6], pa.time64("us"))})
+    path = tmp_path / "time.parquet"
+    pq.write_table(table, path)
+    persons = pd.DataFrame({"person_id": [1], "index_date": [D("2020-01-05")]})
+    with pytest.raises(SchemaError, match="has type TIME, not a date"):
+        et.cohort.build_panel(persons, path, measures={"n": et.cohort.Measure()},
+                              window=(0, 1), engine="duckdb")
