@@ -373,3 +373,18 @@ def test_optimal_mahalanobis_within_a_score_caliper(mahal, caliper):
         assert (gaps <= caliper).all()
     for t, c, d in zip(m.pairs.treated_id, m.pairs.control_id, m.pairs.distance, strict=True):
         assert d == pytest.approx(pooled_mahalanobis(df, t, c), rel=1e-10)
+
+
+def test_optimal_cost_matrix_bound(monkeypatch):
+    """2 treated x ratio 2 x 3 controls = 12 cells: refused only above the bound."""
+    import evaltools.matching.optimal as opt
+    from evaltools.exceptions import EvaltoolsInputError
+
+    score = np.array([0.0, 1.0, 0.1, 0.9, 2.0])
+    monkeypatch.setattr(opt, "_MAX_CELLS", 12)
+    t, c, _ = opt.optimal_match(score[:, None], np.array([0, 1]), np.array([2, 3, 4]), 2, None)
+    assert len(t) == 3
+    monkeypatch.setattr(opt, "_MAX_CELLS", 11)
+    with pytest.raises(EvaltoolsInputError, match=r"Optimal matching of 2 treated x 2 to 3 "
+                                                  r"controls needs a dense cost matrix"):
+        opt.optimal_match(score[:, None], np.array([0, 1]), np.array([2, 3, 4]), 2, None)

@@ -206,6 +206,7 @@ def test_balance_sample_is_capped_per_month(cohort):
     m = run(persons, events, max_before_rows=3, random_state=5)
     counts = m.data.groupby("period").size().to_dict()
     assert counts == {"2020-03": 3, "2020-05": 3, "2020-07": 5}
+    assert m.meta["random_state"] == 5
     assert (m.weights > 0).sum() == 8
     m = run(persons, events, max_before_rows=100)
     assert m.data.groupby("period").size().to_dict() == {"2020-03": 10, "2020-05": 7,
