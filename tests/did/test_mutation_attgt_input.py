@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import evaltools as et
-from evaltools.exceptions import SchemaError
+from evaltools.exceptions import ParameterError, SchemaError
 
 MPDTA = et.datasets.sample_path("mpdta.csv")
 ARGS = dict(outcome="lemp", time="year", unit="countyreal", cohort="first.treat")
@@ -129,3 +129,47 @@ def test_duplicated_unit_periods_with_different_values(mpdta):
             warnings.simplefilter("ignore")
             et.did.att_gt(pd.concat([mpdta.head(1), again.head(1)]).pipe(
                 lambda d: pd.concat([mpdta.iloc[1:], d])), **ARGS)
+
+
+def test_cells_without_estimate_count_no_units_and_estimated_cells_no_note(mpdta):
+    """A cell left out by min_cell has n = 0 and its reason; estimated cells have an empty
+    note and the number of units compared; whole periods stay integers (2004, not 2004.0)."""
+    keep = mpdta.loc[mpdta["first.treat"] == 2006, "countyreal"].unique()[2:]
+    res = et.did.att_gt(mpdta[~mpdta["countyreal"].isin(keep)], **ARGS, min_cell=3)
+    t = res.table
+    missing = t["att"].isna()
+    assert (t.loc[missing, "n"] == 0).all() and t["n"].dtype.kind == "i"
+    assert (t.loc[~missing, "note"] == "").all()
+    assert t.loc[~missing, "n"].tolist()[:4] == [329] * 4  # 20 + 309 never treated
+    assert t["group"].dtype == np.int64 and t["time"].dtype == np.int64
+
+
+def test_two_clusters_are_enough(mpdta):
+    half = mpdta.assign(c=(mpdta["countyreal"].rank(method="dense") > 250).astype(int))
+    res = et.did.att_gt(half, **ARGS, cluster="c")
+    assert "clustered (2 clusters)" in str(res)
+
+
+def test_bare_covariate_name_is_refused_naming_att_gt(mpdta):
+    with pytest.raises(ParameterError, match="The 'covariates' parameter of att_gt must be a "
+                                             "list of column names or a formula"):
+        et.did.att_gt(mpdta, **ARGS, covariates="lpop")
+
+
+def test_fractional_cohort_below_the_first_period_is_refused(mpdta):
+    odd = mpdta.assign(**{"first.treat": mpdta["first.treat"].replace({2007: 0.5})})
+    with pytest.raises(SchemaError, match=r"has values \[0.5\] that are not periods"):
+        et.did.att_gt(odd, **ARGS)
+
+
+def test_time_varying_covariate_after_dropping_an_unbalanced_unit(mpdta):
+    """The covariate cube is aligned to the units kept: dropping a county with a missing
+    period gives the fit of the data without that county."""
+    x = mpdta["lpop"] + 0.01 * (mpdta["year"] - 2003) * (mpdta["countyreal"] % 3)
+    data = mpdta.assign(x=x)
+    gap = data.drop(data.index[(data["countyreal"] == 8001) & (data["year"] == 2005)])
+    with pytest.warns(Warning, match="1 unit"):
+        a = et.did.att_gt(gap, **ARGS, covariates=["x"], est_method="reg").table
+    b = et.did.att_gt(data[data["countyreal"] != 8001], **ARGS, covariates=["x"],
+                      est_method="reg").table
+    pd.testing.assert_frame_equal(a, b)
