@@ -28,6 +28,8 @@ SETTINGS = {
     "ipw_lpop": dict(est_method="ipw", covariates="~ lpop"),
     "reg_lpop": dict(est_method="reg", covariates="~ lpop"),
     "dr_lpop": dict(est_method="dr", covariates="~ lpop"),
+    "reg_lpop_notyet": dict(est_method="reg", covariates="~ lpop",
+                            control_group="notyettreated"),
 }
 AGGREGATIONS = {
     "simple": dict(kind="simple"),

@@ -16,7 +16,10 @@ Settings (all varying base period, analytic standard errors):
 - notyet: as dr with not-yet-treated comparisons;
 - notyet_ant1: not-yet-treated comparisons with anticipation = 1;
 - reg_ant1: outcome regression with anticipation = 1 (never-treated comparisons);
-- ipw_lpop, reg_lpop, dr_lpop: with ~ lpop.
+- ipw_lpop, reg_lpop, dr_lpop: with ~ lpop;
+- reg_lpop_notyet: outcome regression with ~ lpop and not-yet-treated comparisons (a county
+  is a comparison unit in one cell and a treated unit in another, so the sign of the
+  regression's estimation effect reaches the aggregated standard errors).
 
 Also sim_imp_trim.csv, two two-period panels with steep selection on x1: "steep" (1,000
 units; 62 treated units have a tilting propensity score of 0.995 or more) and
@@ -43,6 +46,7 @@ SETTINGS = {
     "ipw_lpop": dict(est_method="ipw", xformla="~ lpop"),
     "reg_lpop": dict(est_method="reg", xformla="~ lpop"),
     "dr_lpop": dict(est_method="dr", xformla="~ lpop"),
+    "reg_lpop_notyet": dict(est_method="reg", xformla="~ lpop", control_group="notyettreated"),
 }
 AGGREGATIONS = {
     "simple": dict(type="simple"),
