@@ -137,28 +137,35 @@ def test_cutoff_that_nobody_passes():
         et.rtm.expected_rtm_normal(0, 1, 0.5, -38.0, tail="lower")
 
 
-def changes_from_draws(mean, sd, r, n, n_sim, seed, cutoff, n_baseline=1):
+def changes_from_draws(mean, sd, r, n, n_sim, seed, cutoff, n_baseline=1, tail="upper"):
     """The documented sampling model of the inputs, drawn in the documented order: mean
     ~ N(mean, sd^2 / n); sd ~ sd sqrt(chi2(n - 1) / (n - 1)); Fisher's z of r ~ N(atanh r,
-    1 / (n - 3)); the change of each draw from the truncated-normal mean (upper tail)."""
+    1 / (n - 3)) with r kept within +/- 0.999999 so its z is finite; the change of each draw
+    from the truncated-normal mean (upper or lower tail)."""
     rng = np.random.default_rng(seed)
     means = rng.normal(mean, sd / np.sqrt(n), n_sim)
     sds = sd * np.sqrt(rng.chisquare(n - 1, n_sim) / (n - 1))
-    rs = np.tanh(rng.normal(np.arctanh(r), 1 / np.sqrt(n - 3), n_sim))
+    rs = np.tanh(rng.normal(np.arctanh(np.clip(r, -0.999999, 0.999999)), 1 / np.sqrt(n - 3),
+                            n_sim))
     if n_baseline > 1:
         rs = np.clip(rs, 0, 1)
     s_b2, s_w2 = rs * sds**2, (1 - rs) * sds**2 / n_baseline
     sd_n = np.sqrt(s_b2 + s_w2)
     z = (cutoff - means) / sd_n
-    selected = means + sd_n * stats.norm.pdf(z) / stats.norm.sf(z)
+    if tail == "upper":
+        selected = means + sd_n * stats.norm.pdf(z) / stats.norm.sf(z)
+    else:
+        selected = means - sd_n * stats.norm.pdf(z) / stats.norm.cdf(z)
     return (s_b2 / (s_b2 + s_w2) - 1) * (selected - means)
 
 
-@pytest.mark.parametrize("n,n_baseline,r", [(12, 1, 0.5), (40, 3, 0.1)])
-def test_simulated_draws_follow_the_documented_sampling_model(n, n_baseline, r):
-    est = et.rtm.expected_rtm_normal(10.0, 2.0, r, 12.0, n=n, n_sim=400, random_state=5,
-                                     n_baseline=n_baseline)
-    expected = changes_from_draws(10.0, 2.0, r, n, 400, 5, 12.0, n_baseline)
+@pytest.mark.parametrize("n,n_baseline,r,tail,cutoff", [
+    (12, 1, 0.5, "upper", 12.0), (40, 3, 0.1, "upper", 12.0), (30, 1, -1.0, "upper", 12.0),
+    (25, 1, 0.4, "lower", 8.5)], ids=["upper", "n_baseline", "r-minus-one", "lower"])
+def test_simulated_draws_follow_the_documented_sampling_model(n, n_baseline, r, tail, cutoff):
+    est = et.rtm.expected_rtm_normal(10.0, 2.0, r, cutoff, n=n, n_sim=400, random_state=5,
+                                     n_baseline=n_baseline, tail=tail)
+    expected = changes_from_draws(10.0, 2.0, r, n, 400, 5, cutoff, n_baseline, tail)
     np.testing.assert_allclose(est.draws, expected, rtol=1e-9)
     assert (est.ci_low, est.ci_high) == pytest.approx(tuple(np.quantile(expected,
                                                                         [0.025, 0.975])))

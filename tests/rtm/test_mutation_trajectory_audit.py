@@ -721,8 +721,10 @@ def test_estimated_correlation_of_one_still_varies():
 
 @pytest.mark.parametrize("change,match", [
     (dict(outcome="missing"), r"The data table has no column \['missing'\]"),
-    (dict(nan_time=True), r"Fix: give every row its period"),
-    (dict(nan_outcome=True), r"Fix: fill missing counts with 0 where the person had no events"),
+    (dict(nan_time=True), r"Column 'rel_period' of the data table .* Fix: give every row its "
+                          r"period"),
+    (dict(nan_outcome=True), r"Fix: fill missing counts with 0 where the person had no events, "
+                             r"or drop the person"),
     (dict(outcome=True), r"'outcome' parameter of selection_trajectory must be a column name"),
 ], ids=["missing", "nan-time", "nan-outcome", "outcome-bool"])
 def test_trajectory_messages(change, match):
@@ -739,3 +741,60 @@ def test_trajectory_messages(change, match):
 def test_cutoff_message_names_the_function():
     with pytest.raises(ParameterError, match=r"'cutoff' parameter of expected_rtm_normal"):
         et.rtm.expected_rtm_normal(0, 1, 0.5, np.nan)
+
+
+def test_notes_and_verdict_text():
+    traj = et.rtm.selection_trajectory(small_panel(), outcome="use", select_period=1,
+                                       threshold=3)
+    assert traj._notes() == [
+        "3 people selected on 'use' in period 1; 95% intervals are normal-approximation "
+        "intervals of the cohort mean.",
+        "With no intervention, a cohort picked for high use rises to the selection period and "
+        "falls after it: regression to the mean."]
+    res = et.rtm.decompose_change([3, 4, 5, 6], [1, 3, 2, 4], [2, 4, 6], [2, 2, 3],
+                                  n_boot=5, random_state=0, progress=False)
+    assert res._notes()[1] == ("Assumes the controls were selected like the treated (e.g. "
+                               "matched on prior use) and share their trend.")
+    # Claim 4 -> 1 (75%); RTM alone 37.5% (30% to 45%): more than RTM produces.
+    r = made_audit(after=1.0)
+    assert audit_module._verdict(r).startswith(
+        "Regression to the mean alone would produce a fall of 38% (95% interval 30% to 45%) "
+        "against the claimed 75%.")
+    assert audit_module._verdict(made_audit(interval=(1.2, 2.0))).endswith(
+        " The claimed fall is no larger than regression to the mean produces with no "
+        "intervention at all: it is no evidence that the programme worked.")
+
+
+def test_infinite_claims_and_means_are_refused():
+    with pytest.raises(ParameterError, match=r"'before' parameter of audit_claim"):
+        et.rtm.audit_claim(before=np.inf, after=1.0, n=10, threshold=2, population=POP)
+    with pytest.raises(ParameterError, match=r"'mean' parameter of expected_rtm_normal"):
+        et.rtm.expected_rtm_normal(-np.inf, 1, 0.5, 1)
+
+
+def test_nobody_passes_a_threshold_at_the_end_of_the_support():
+    top = int(MODEL.support()[-1])
+    with pytest.raises(ParameterError, match=r"Nobody in the population passes the rule"):
+        et.rtm.expected_rtm_counts(MODEL, threshold=top)
+
+
+def test_each_simulated_cohort_divides_by_its_own_before_mean():
+    """One person a cohort with 2 or 4 events (equal chance) and stability 0: the ratio's
+    mean is mu E[1 / y1] = 0.6 x (1/2 + 1/4) / 2 = 0.225 (200,000 cohorts, seed 2; four
+    Monte Carlo SEs)."""
+    model = et.rtm.CountModel(mean=0.6, dispersion=0.8, stability=0.0)
+    y = model.support()
+    prob = np.isin(y, [2, 4]) / 2.0
+    got = sim._person_by_person(model, y, prob, 1, 200_000, np.random.default_rng(2), False)
+    assert got.mean() == pytest.approx(0.225, abs=4 * got.std() / np.sqrt(len(got)))
+
+
+def test_progress_bar_units(capsys):
+    et.rtm.decompose_change([3.0, 2], [1.0, 2], [2.0, 2], [1.0, 1], n_boot=5, progress=True)
+    assert "chunk/s" in capsys.readouterr().err
+    y = MODEL.support()
+    prob = MODEL.pmf(y) * (y >= 2)
+    prob = prob / prob.sum()
+    sim._person_by_person(MODEL, y, prob, 10, 10, np.random.default_rng(1), True)
+    err = capsys.readouterr().err
+    assert "simulated cohorts" in err and "chunk/s" in err
