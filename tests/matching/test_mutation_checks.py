@@ -324,3 +324,50 @@ def test_risk_set_column_clash_and_missing_index(small):
         run(persons.assign(index_date=pd.NaT), events)
     with pytest.warns(DataWarning, match=r"events table of match_risk_set has no rows"):
         run(persons, events.iloc[:0])
+
+
+def test_strata_without_treated_units_are_not_counted():
+    """Site d holds controls only: the message counts 2 of the 3 strata with treated units."""
+    df = pd.DataFrame({"treated": [1, 1, 0, 1, 0, 0, 1, 0],
+                       "site": ["a", "a", "a", "b", "b", "b", "c", "d"], "d": np.arange(8.0)})
+    with pytest.warns(DataWarning, match=r"in some exact strata \(2 of 3 strata\)"):
+        et.match(df, "treated", distance=df.d, exact=["site"])
+
+
+def test_weights_follow_the_index_after_rows_are_dropped():
+    df = pd.DataFrame({"treated": [1, 0, 1, 0, 0], "x": [0.0, np.nan, 1.0, 0.1, 1.1]},
+                      index=[10, 11, 12, 13, 14])
+    m = no_warning(et.match, df, "treated", ["x"], distance=np.array([0.0, 9, 1.0, 0.1, 1.1]),
+                   missing="drop", random_state=4)
+    assert m.weights.index.tolist() == [10, 12, 13, 14]
+    assert m.weights.tolist() == [1, 1, 1, 1]
+    assert m.matched_data.index.tolist() == [10, 12, 13, 14]
+    assert m.meta["random_state"] == 4
+    pd.testing.assert_frame_equal(m.meta["flow"], m.flow)
+    assert list(m.flow.columns) == ["step", "n"]
+
+
+def test_atc_pair_result_records_its_estimand():
+    df = frame(3, 2)
+    m = no_warning(et.match, df, "treated", distance=df.d, estimand="ATC")
+    assert m.estimand == "ATC" and m.meta["options"]["estimand"] == "ATC"
+
+
+def test_optimal_method_is_not_greedy():
+    """Greedy (largest first) pairs 0.60 with 0.55 and 0.50 with 0.90 (total 0.45); optimal
+    pairs 0.50 with 0.55 and 0.60 with 0.90 (total 0.35)."""
+    df = pd.DataFrame({"treated": [1, 1, 0, 0]})
+    d = np.array([0.50, 0.60, 0.55, 0.90])
+    greedy = no_warning(et.match, df, "treated", distance=d)
+    optimal = no_warning(et.match, df, "treated", distance=d, method="optimal")
+    assert greedy.pairs.distance.sum() == pytest.approx(0.45)
+    assert optimal.pairs.distance.sum() == pytest.approx(0.35)
+    assert sorted(zip(optimal.pairs.treated_id, optimal.pairs.control_id, strict=True)) == [
+        (0, 2), (1, 3)]
+
+
+def test_nobody_within_the_caliper_is_named_as_the_reason():
+    df = frame(2, 2).assign(d=[0.0, 10.0, 5.0, 15.0])
+    with pytest.warns(et.exceptions.EvaltoolsWarning, match=r"No treated unit was matched: no "
+                                                            r"control lies within caliper=0.01"):
+        et.match(df, "treated", distance=df.d, caliper=0.01)
