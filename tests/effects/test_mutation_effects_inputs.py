@@ -400,7 +400,7 @@ def test_confounding_note_and_dropped_covariate_note(df):
 
 
 def test_a_missing_cluster_column_says_how_to_do_without(df):
-    with pytest.raises(SchemaError, match=r"or pass cluster=None"):
+    with pytest.raises(SchemaError, match=r"with cluster=, or pass cluster=None\."):
         et.estimate_att(df.assign(weights=1.0), "y", cluster="practice")
 
 
@@ -507,3 +507,16 @@ def test_huge_values_and_repeated_columns_name_the_data_table(df):
     et.estimate_att(d.assign(y=np.where(d.index == 4, 1e150, d.y)), "y")  # at the limit
     with pytest.raises(SchemaError, match=r"The data table has 1 duplicate column name"):
         et.estimate_att(pd.concat([d, d[["y"]]], axis=1), "y")
+
+
+def test_design_and_draw_helpers():
+    """effects_fit.design names estimate_att in a formula error; a bootstrap draw counts a
+    group only through units with positive weight."""
+    from evaltools.effects_fit import _both_groups, design
+
+    d = pd.DataFrame({"t": [0, 1, 0, 1], "age": [60.0, 70, 65, 80]})
+    with pytest.raises(ParameterError, match=r"of estimate_att"):
+        design(d, "t", "~ age + nosuch")
+    assert _both_groups(np.array([1, 0, 0]), np.array([1.0, 2.0, 0.0]))
+    assert not _both_groups(np.array([1, 0, 0]), np.array([0.0, 2.0, 1.0]))
+    assert not _both_groups(np.array([1, 1, 0]), np.array([1.0, 2.0, 0.0]))
