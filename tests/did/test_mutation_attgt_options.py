@@ -232,3 +232,11 @@ def test_clusters_recoded_after_dropping_units(mpdta):
 
     v = multiplier_weights(np.random.default_rng(3), (200, 99), "mammen")
     np.testing.assert_allclose(boot.draws, v @ sums / 495, rtol=1e-10)
+
+
+def test_base_period_and_random_state_checked_up_front(mpdta):
+    with pytest.raises(ParameterError, match="The 'base_period' parameter of att_gt"):
+        et.did.att_gt(mpdta, **ARGS, base_period="fixed")
+    # An invalid seed is refused even without the bootstrap (before any work).
+    with pytest.raises(ParameterError, match="'random_state' parameter of att_gt"):
+        et.did.att_gt(mpdta, **ARGS, random_state=-1)
