@@ -173,3 +173,13 @@ def test_time_varying_covariate_after_dropping_an_unbalanced_unit(mpdta):
     b = et.did.att_gt(data[data["countyreal"] != 8001], **ARGS, covariates=["x"],
                       est_method="reg").table
     pd.testing.assert_frame_equal(a, b)
+
+
+def test_missing_period_and_no_treated_unit_messages(mpdta):
+    no_year = mpdta.assign(year=mpdta["year"].where(mpdta.index != 3))
+    with pytest.raises(SchemaError, match=r"Column 'year' of the data table has 1 missing and 0 "
+                                          r"infinite value\(s\), at countyreal \[8001\]"):
+        et.did.att_gt(no_year, **ARGS)
+    with pytest.raises(SchemaError, match=r"No unit is ever treated within the periods "
+                                          r"\('first.treat' is 0, NaN"):
+        et.did.att_gt(mpdta.assign(**{"first.treat": 0}), **ARGS)
