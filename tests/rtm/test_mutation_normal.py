@@ -265,3 +265,13 @@ def test_solver_limits():
         et.rtm.solve_rtm_normal(-0.5, np.nan, 1, cutoff=1.0)
     with pytest.raises(ParameterError, match=r"'sd' parameter of solve_rtm_normal"):
         et.rtm.solve_rtm_normal(-0.5, 0, 0.0, cutoff=1.0)
+
+
+def test_simulated_populations_where_nobody_passes_are_dropped_quietly():
+    """With n = 5 the simulated SDs vary widely, so a cut-off of 30 SDs leaves many draws
+    with no one selected (a tail mass of exactly 0, some with a density still above 0):
+    they are dropped without numpy warnings, and the rest are kept."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        est = et.rtm.expected_rtm_normal(0, 1, 0.5, 30.0, n=5, n_sim=200_000, random_state=0)
+    assert 0 < len(est.draws) < 200_000 and np.isfinite(est.draws).all()
