@@ -65,7 +65,9 @@ def test_date_literals_and_keywords_in_any_case():
     for deep in ("(" * 100 + "a == 1" + ")" * 100, "not " * 100 + "a == 1"):
         with pytest.raises(ParameterError, match="more than 100 nested"):
             parse(deep)
-    parse("a == '" + "x" * 19_990 + "'")
+    assert len("a == '" + "x" * 19_993 + "'") == 20_000
+    parse("a == '" + "x" * 19_993 + "'")
+    assert parse("a == 9223372036854775808").right.value == 2**63  # the largest allowed
     with pytest.raises(ParameterError, match="at most 20,000 characters. Got 20,001"):
         parse("a == '" + "x" * 19_994 + "'")
 
