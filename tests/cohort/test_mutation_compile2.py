@@ -1,0 +1,99 @@
+"""Cohort conditions on columns that need care: object columns of timestamps, all-empty
+columns compiled to SQL, ISO dates in CSV files read by DuckDB, and option messages.
+
+Every expected value is worked out by hand from the documented rules (``Measure`` docstring:
+dates compare at day resolution in local time; a condition on a column with no value is
+false for every row; CSV dates are read in ISO form).
+"""
+
+import datetime as dt
+import warnings
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+
+import evaltools as et
+from evaltools.cohort.compile import to_mask, to_sql
+from evaltools.cohort.engine_duckdb import open_files
+from evaltools.cohort.expression import parse
+from evaltools.exceptions import ExclusionWarning, ParameterError
+
+
+def test_object_column_of_timestamps_compares_by_day():
+    # An object column of datetime.datetime values (kind "date" by inference): the times
+    # within a day are dropped before comparing, so 2020-01-05 10:30 equals date 2020-01-05.
+    frame = pd.DataFrame({"d": pd.Series([dt.datetime(2020, 1, 4, 23, 59),
+                                          dt.datetime(2020, 1, 5, 10, 30),
+                                          None, dt.datetime(2020, 1, 6, 0, 1)], dtype=object)})
+    assert frame["d"].dtype == object
+    eq = to_mask(parse("d == date '2020-01-05'"), frame)
+    np.testing.assert_array_equal(eq, [False, True, False, False])
+    ge = to_mask(parse("d >= date '2020-01-05'"), frame)
+    np.testing.assert_array_equal(ge, [False, True, False, True])
+
+
+def test_object_column_of_aware_timestamps_keeps_local_day():
+    # Aware timestamps in an object column: the local wall-clock day is kept (23:30 in
+    # New York on 4 January is 4 January, although it is 5 January in UTC).
+    ts = pd.Series([pd.Timestamp("2020-01-04 23:30", tz="America/New_York"),
+                    pd.Timestamp("2020-01-05 08:00", tz="America/New_York")], dtype=object)
+    mask = to_mask(parse("d == date '2020-01-04'"), pd.DataFrame({"d": ts}))
+    np.testing.assert_array_equal(mask, [True, False])
+
+
+@pytest.mark.parametrize("where", ["x > 2", "x == 'a'", "x in [1, 2]", "x not in ['a']",
+                                   "x != date '2020-01-01'"])
+def test_condition_on_an_empty_column_is_false_in_sql(where):
+    # A column with no value ("empty" kind) makes every comparison on it FALSE, with no
+    # parameter bound (its SQL type, e.g. VARCHAR for an all-empty CSV column, would not
+    # compare with a number).
+    params = []
+    assert to_sql(parse(where), {"x": "empty"}, params) == "FALSE"
+    assert params == []
+    params = []
+    assert to_sql(parse(where), {"x": "number"}, params) != "FALSE"
+
+
+def test_empty_column_on_the_right_and_in_duckdb():
+    params = []
+    sql = to_sql(parse("y < x"), {"x": "empty", "y": "number"}, params)
+    assert sql == "FALSE"
+    # Executed: an all-NULL VARCHAR column compared with a number selects nothing, no error.
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t AS SELECT * FROM (VALUES (1, NULL::VARCHAR), (5, NULL)) "
+                "v(y, x)")
+    params = []
+    sql = to_sql(parse("x > 2 or y > 3"), {"x": "empty", "y": "number"}, params)
+    rows = con.execute(f"SELECT y FROM t WHERE {sql}", params).fetchall()
+    assert rows == [(5,)]
+
+
+def test_csv_iso_dates_are_dates_in_duckdb(tmp_path):
+    # A second ISO date column of a CSV file is read as a DATE (kind "date"), so a date
+    # condition on it works; by hand: discharges on/after 2020-01-10 are events 2 and 3.
+    path = tmp_path / "events.csv"
+    pd.DataFrame({"person_id": [1, 1, 1], "event_date": ["2020-01-02", "2020-01-09",
+                                                          "2020-01-20"],
+                  "discharge": ["2020-01-05", "2020-01-10", "2020-01-31"]}
+                 ).to_csv(path, index=False)
+    kinds, types = open_files(duckdb.connect(), path, event_date_col="event_date")
+    assert kinds["discharge"] == "date"
+    assert types["discharge"] == "DATE"
+    persons = pd.DataFrame({"person_id": [1], "index_date": [pd.Timestamp("2020-01-02")]})
+    measures = {"late": et.cohort.Measure(where="discharge >= date '2020-01-10'")}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ExclusionWarning)
+        res = et.cohort.build_panel(persons, path, measures=measures, window=(0, 1),
+                                    engine="duckdb")
+    assert res.data["late"].tolist() == [2]
+
+
+def test_unknown_persons_message_names_the_option():
+    persons = pd.DataFrame({"person_id": [1], "index_date": [pd.Timestamp("2020-01-01")]})
+    events = pd.DataFrame({"person_id": [1], "event_date": [pd.Timestamp("2020-01-02")]})
+    with pytest.raises(ParameterError, match=r"The 'unknown_persons' parameter of "
+                                             r"build_panel must be one of 'error', 'drop'"):
+        et.cohort.build_panel(persons, events, measures=et.cohort.STANDARD_MEASURES,
+                              unknown_persons="keep")
