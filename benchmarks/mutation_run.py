@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import shutil
@@ -112,6 +113,11 @@ def write_config(folder: Path, modules: list[str], tests: list[str]) -> None:
                                            + "\n".join(lines) + "\n")
 
 
+# mutmut forks its workers; a forked process that inherits a multi-threaded BLAS can hang
+# asleep until mutmut's time limit kills it, which would count as a "timeout" (a kill).
+ONE_THREAD = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
+              "MKL_NUM_THREADS": "1"}
+
 # mutmut writes every mutant of a file, and its empty results (``<file>.meta``), before it runs
 # any test; these steps are its own first steps of ``mutmut run`` (mutmut/__main__.py).
 GENERATE = ("import mutmut.__main__ as m; m.copy_src_dir(); m.copy_also_copy_files(); "
@@ -120,7 +126,7 @@ GENERATE = ("import mutmut.__main__ as m; m.copy_src_dir(); m.copy_also_copy_fil
 
 def sample_mutants(folder: Path, modules: list[str], fraction: float, seed: int) -> list[str]:
     """A seeded random ``fraction`` of each module's mutant names (at least one each)."""
-    subprocess.run([sys.executable, "-c", GENERATE], cwd=folder, check=True,
+    subprocess.run([sys.executable, "-c", GENERATE], cwd=folder, check=True, env=ONE_THREAD,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     chosen: list[str] = []
     for module in modules:
@@ -152,7 +158,7 @@ def run_group(name: str, modules: list[str], tests: list[str], jobs: int, keep: 
     with open(folder / "mutmut.log", "w") as log:
         code = subprocess.call([sys.executable, "-m", "mutmut", "run", "--max-children",
                                 str(jobs), *names], cwd=folder, stdout=log,
-                               stderr=subprocess.STDOUT)
+                               stderr=subprocess.STDOUT, env=ONE_THREAD)
     print(f"[{name}] mutmut finished in {time.monotonic() - start:.0f} s (exit {code}); "
           f"log: {(folder / 'mutmut.log').relative_to(ROOT)}", flush=True)
     if code != 0:

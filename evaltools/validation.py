@@ -180,7 +180,8 @@ def check_finite(df: pd.DataFrame, columns: Iterable[str], table: str, *,
     for col in columns:
         s = df[col]
         if not (pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s)):
-            odd = pd.unique(s.dropna())[:5]
+            # Distinct by their text: values such as lists cannot be hashed.
+            odd = list({repr(v): v for v in s.dropna().iloc[:100]}.values())[:5]
             raise SchemaError(
                 f"Column '{col}' of the {table} table must be numeric; it has dtype "
                 f"{s.dtype} with values such as {examples(odd)}. Fix: convert it to numbers"

@@ -160,3 +160,13 @@ def test_covariates_as_a_pandas_index_read_as_a_list():
     assert lhs is None and list(x.columns) == ["age", "x"]
     with pytest.raises(ParameterError, match="non-empty list of column names"):
         covariate_matrix(df, pd.Index([]), func="match")
+
+
+def test_check_finite_names_a_column_of_lists():
+    """Cells holding lists (unhashable) get the schema error, not a raw TypeError."""
+    from evaltools.validation import check_finite
+
+    frame = pd.DataFrame({"y": [[1, 2], [3], [1, 2]]})
+    with pytest.raises(SchemaError, match=r"Column 'y' of the data table must be numeric; it "
+                                          r"has dtype object with values such as"):
+        check_finite(frame, ["y"], "data")

@@ -1,14 +1,19 @@
 """Calls with a misspelt keyword, a missing argument or too many positional ones are
 answered with a ParameterError naming them (and the nearest real parameter), not Python's
-bare TypeError."""
+bare TypeError; warnings raised inside a public function point at the caller's line."""
 
 from __future__ import annotations
 
 import difflib
 import functools
 import inspect
+import sys
+import warnings
+from pathlib import Path
 
 __all__ = ["checked_call"]
+
+_PACKAGE = str(Path(__file__).resolve().parents[1])
 
 
 def checked_call(func, *, name: str | None = None):
@@ -31,9 +36,33 @@ def checked_call(func, *, name: str | None = None):
             signature.bind(*args, **kwargs)
         except TypeError as err:
             raise _bad_call(name or func.__name__, signature, kwargs, err) from None
-        return func(*args, **kwargs)
+        caught: list = []
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                return func(*args, **kwargs)
+        finally:
+            _warn_at_caller(caught)
 
     return checked
+
+
+def _warn_at_caller(caught: list) -> None:
+    """Issue warnings again at the first line outside evaltools, through the caller's filters.
+
+    Warnings are raised deep inside the package; shown there, a notebook user would read
+    ``calls.py:34`` instead of the cell line that caused them.
+    """
+    if not caught:
+        return
+    frame = sys._getframe(2)
+    while frame.f_back is not None and frame.f_code.co_filename.startswith(_PACKAGE):
+        frame = frame.f_back
+    registry = frame.f_globals.setdefault("__warningregistry__", {})
+    for w in caught:
+        warnings.warn_explicit(w.message, w.category, frame.f_code.co_filename, frame.f_lineno,
+                               module=frame.f_globals.get("__name__"), registry=registry,
+                               module_globals=frame.f_globals)
 
 
 def _bad_call(name: str, signature: inspect.Signature, kwargs: dict, err: TypeError):

@@ -10,28 +10,18 @@ negative binomial, mean (k + y) s and variance (k + y) s (1 + s) with s = mu / (
 the law of total variance; bootstrap standard errors of means against sd / sqrt(n).
 """
 
-import threading
 import warnings
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
-from tqdm import tqdm as tqdm_std
-from tqdm.auto import tqdm as tqdm_auto
 
 import evaltools as et
 from evaltools.exceptions import DataWarning, EvaltoolsInputError, ParameterError, SchemaError
 from evaltools.rtm import audit as audit_module
 from evaltools.rtm import simulate as sim
 from evaltools.rtm.audit import AuditResult
-
-# Progress bars share a lock; tqdm's default is a multiprocessing semaphore, which a forked
-# test process killed while holding it (as mutation testing does on a time-out) leaves locked
-# for every later fork. A thread lock keeps each test process independent.
-_LOCK = threading.RLock()
-tqdm_std.set_lock(_LOCK)
-tqdm_auto.set_lock(_LOCK)
 
 POP = dict(mean=0.3, dispersion=0.5, stability=0.5)
 MODEL = et.rtm.CountModel(**POP)
