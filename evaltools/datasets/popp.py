@@ -8,33 +8,43 @@ The generating process, month by month over five years (April 2004 to March 2009
    flags. The pool is a little younger and less deprived, so a raw comparison is biased
    and matching has work to do.
 2. **Underlying need.** Each person's monthly emergency-admission rate is
-   ``base x frailty x exp(u_t) x spell_t x trend_t``: ``base`` from age, sex,
+   ``base x frailty x exp(u_t) x ageing_t x (1 + 0.8 e_t)``: ``base`` from age, sex,
    deprivation and diagnoses; ``frailty`` a persistent gamma-distributed factor; ``u_t``
-   an AR(1) drift (monthly persistence 0.95); ``spell_t`` a transient acute spell
-   (entered with probability ~0.5% a month, left with probability 12% a month) that
-   multiplies the rate by four; ``trend_t`` a secular rise of 2% a year. A&E visits follow
-   the same rate; elective admissions and outpatient attendances depend on diagnoses
-   and drift more weakly.
+   a latent health state that worsens and recovers over months (AR(1), monthly persistence
+   0.9, stationary SD 0.75); ``ageing_t`` a 3% rise a year; ``e_t`` the person's recent
+   emergency admissions, each counting 1 in the month after it and half as much each month
+   after that (acute episodes cluster: an admission raises the risk of another for some
+   weeks). A&E visits follow the same rate; elective admissions and outpatient attendances
+   depend on diagnoses and drift more weakly.
 3. **Events.** Monthly counts are Poisson given the rates and the share of the month
    the person was alive and registered; each event gets a day drawn uniformly from the
    observed days. Emergency stays last ``1 + negative binomial`` days (longer with age
    and dementia); elective stays are day cases about half the time. Costs are a tariff
    by setting plus a per-bed-day cost.
-4. **Deaths and moves.** Monthly death hazards rise with age, diagnoses and acute
-   spells; about 1.8% a year leave registration.
+4. **Deaths and moves.** Monthly death hazards rise with age, diagnoses, the latent
+   state and recent admissions; about 1.8% a year leave registration.
 5. **Selection into the service.** From April 2006 for 24 months, services enrol
-   ``n_participants`` people from the intervention areas, spread over the months. In
-   each month, among living, registered, not-yet-enrolled residents, people are drawn
-   with probability proportional to ``exp(0.9 min(recent, 6) + 1.5 logit(risk_score))``
-   where ``recent`` is emergency admissions in the previous 12 months and
-   ``risk_score`` is a predicted risk of emergency admission (a PARR-like score computed
-   on 1 April 2006 from age, diagnoses and prior use, with noise). So participants are
-   picked while their use is high, often in an acute spell that would have ended anyway:
-   their admissions fall after enrolment with no help at all.
+   ``n_participants`` people from the intervention areas, spread over the months. At the
+   start of each month a case-finding list ranks the living, registered, not-yet-enrolled
+   residents whose predicted risk is at least ``threshold`` (``risk_score``: a PARR-like
+   risk of emergency admission computed on 1 April 2006 from age, diagnoses and the
+   previous year's admissions, with noise), drawing people with probability proportional
+   to ``exp(2 recent + 4 risk_score)``. ``recent`` weighs each emergency admission of
+   the last ``lookback`` months by how recent it is (last month 1, halving every three
+   months), so one from the far end of the look-back counts for little and the edge of
+   the look-back leaves no step in participants' history. People are enrolled within seven
+   days of the list. So participants are picked near a peak of need that would have
+   passed anyway: their admissions rise over the months before enrolment and fall after
+   it with no help at all.
 6. **Effect.** After enrolment, participants' emergency-admission and A&E rates are
    multiplied by ``1 + effect`` (default ``effect=0``: the service does nothing). In the
    enrolment month the multiplier is pro-rated by the share of the month after the index
    date.
+
+The measured properties (the fall after enrolment, the shape of participants' monthly
+admissions, autocorrelation, mortality and the spread of admissions in the population,
+and overlap with matched controls) are printed by ``benchmarks/synthetic_properties.py``
+and checked in ``tests/datasets/test_popp_properties.py``.
 """
 
 from __future__ import annotations
@@ -53,13 +63,24 @@ DATA_START = np.datetime64("2004-04-01", "D")
 N_MONTHS = 60
 ENROL_START_MONTH = 24  # April 2006
 ENROL_MONTHS = 24
+# Latent health state: AR(1) with monthly persistence STATE_PHI and stationary SD STATE_SD.
+STATE_PHI, STATE_SD = 0.9, 0.75
+# An emergency admission multiplies the rate by 1 + EXCITATION, decaying by
+# EXCITATION_DECAY a month (acute episodes cluster).
+EXCITATION, EXCITATION_DECAY = 0.8, 0.5
+RECENCY_HALF_LIFE = 3.0
+# Services enrol the people on the month's case-finding list within ENROL_DELAY days.
+ENROL_DELAY = 7
+# Other-area residents simulated per pool place: the pool is those who meet the threshold.
+POOL_DRAWN = 2
 DIAGNOSES = ("diag_chf", "diag_copd", "diag_diabetes", "diag_dementia", "diag_cancer")
 
 
 @checked_call
 def popp_synthetic(n_participants: int = 1500, n_pool: int = 30000, effect: float = 0.0, *,
                    random_state: int | np.random.Generator | None = 0,
-                   selection_share: float = 0.05) -> tuple[pd.DataFrame, pd.DataFrame]:
+                   selection_share: float = 0.05, lookback: int = 12,
+                   threshold: float = 0.1) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Synthetic POPP-style persons and hospital events (see the module docstring).
 
     Parameters
@@ -67,7 +88,9 @@ def popp_synthetic(n_participants: int = 1500, n_pool: int = 30000, effect: floa
     n_participants : int
         People enrolled in the intervention areas.
     n_pool : int
-        People in the pool of possible controls (other areas).
+        People in the pool of possible controls: residents of other areas whose predicted
+        risk meets ``threshold`` (as an evaluator would draw them), sampled from
+        ``2 * n_pool`` simulated residents (fewer if not enough meet it).
     effect : float
         Proportional change in participants' emergency admissions and A&E visits after
         enrolment: ``-0.2`` is a 20% fall; ``0`` (default) is no effect. Must be > -1.
@@ -77,6 +100,13 @@ def popp_synthetic(n_participants: int = 1500, n_pool: int = 30000, effect: floa
     selection_share : float
         Share of the intervention-area population that is enrolled; smaller values
         select harder on recent use, so regression to the mean is stronger.
+    lookback : int
+        Months of emergency admissions the services' case finding looks back over (1-36;
+        default 12), each weighted by how recent it is.
+    threshold : float
+        Lowest predicted risk (``risk_score``, 0 to 1) at which the services, and the
+        pool, take people; ``0`` takes everyone, so the pool is a random sample of the
+        other areas' population aged 65+.
 
     Returns
     -------
@@ -100,14 +130,20 @@ def popp_synthetic(n_participants: int = 1500, n_pool: int = 30000, effect: floa
     check_number(effect, "effect", "popp_synthetic", low=-1, high=10, closed="right")
     check_number(selection_share, "selection_share", "popp_synthetic", low=0, high=0.5,
                  closed="right")
+    check_number(lookback, "lookback", "popp_synthetic", low=1, high=36, closed="both",
+                 integer=True)
+    check_number(threshold, "threshold", "popp_synthetic", low=0, high=1, closed="left")
     rng = np.random.default_rng(check_random_state(random_state, "popp_synthetic"))
     n_area = int(np.ceil(n_participants / selection_share))
-    _check_size(n_area + n_pool)
-    people = _people(rng, n_area, n_pool)
-    records, status = _simulate(rng, people, n_participants, effect)
+    _check_size(n_area + POOL_DRAWN * n_pool)
+    people = _people(rng, n_area, POOL_DRAWN * n_pool)
+    records, status = _simulate(rng, people, n_participants, effect, lookback, threshold)
     # Output: participants and the pool; other intervention-area residents are not
-    # possible controls (same areas) and are left out. Ids are shuffled.
-    keep = np.flatnonzero((status["index_day"] >= 0) | ~people["in_area"])
+    # possible controls (same areas) and are left out, as are other-area residents below
+    # the services' risk threshold. Ids are shuffled.
+    pool = np.flatnonzero(~people["in_area"] & (status["risk"] >= threshold))
+    pool = np.sort(rng.permutation(pool)[:n_pool])
+    keep = np.r_[np.flatnonzero(status["index_day"] >= 0), pool]
     person_id = np.full(len(people["age"]), -1, dtype=np.int64)
     person_id[keep] = rng.permutation(len(keep)) + 100001
     persons = _persons_table(rng, people, status, keep, person_id)
@@ -123,7 +159,8 @@ def _check_size(n_people: int) -> None:
     if n_people > MAX_SIMULATED:
         raise ParameterError(
             f"popp_synthetic would simulate {n_people:,} people (n_participants / "
-            f"selection_share from the intervention areas plus n_pool), needing about "
+            f"selection_share from the intervention areas plus {POOL_DRAWN} x n_pool), "
+            f"needing about "
             f"{n_people * 4e3 / 1e9:,.0f} GB; the limit is {MAX_SIMULATED:,}. Fix: lower "
             "n_participants or n_pool, or raise selection_share.")
 
@@ -145,34 +182,44 @@ def _people(rng, n_area: int, n_pool: int) -> dict[str, np.ndarray]:
                 + np.dot(np.column_stack([diags[k] for k in DIAGNOSES]),
                          [0.55, 0.5, 0.25, 0.35, 0.4]))
     return dict(in_area=in_area, age=age, imd=imd, female=female, **diags,
-                log_base=log_base, frailty=rng.gamma(2.0, 0.5, n),
+                log_base=log_base, frailty=rng.gamma(5.0, 1 / 5, n),
                 n_diag=sum(diags.values()).astype(float))
 
 
-def _simulate(rng, p: dict, n_participants: int, effect: float):
+def _simulate(rng, p: dict, n_participants: int, effect: float, lookback: int,
+              threshold: float):
     """Month-by-month simulation; returns event-count records and person status."""
     n = len(p["age"])
-    phi, innovation_sd = 0.95, 0.15
-    u = rng.normal(0, innovation_sd / np.sqrt(1 - phi**2), n)
-    spell = np.zeros(n, bool)
+    u = rng.normal(0, STATE_SD, n)  # latent health state, stationary start
+    excite = np.zeros(n)  # recent emergency admissions, decaying over weeks
     alive_until = np.full(n, N_MONTHS * 31)  # day offset of death / leaving, if any
     death_day = np.full(n, -1)
     leave_day = np.full(n, -1)
     index_day = np.full(n, -1)
-    recent = np.zeros((12, n), np.int16)  # emergency admissions, last 12 months
+    span = max(lookback, 12)
+    recent = np.zeros((span, n), np.int16)  # emergency admissions of the last `span` months
     risk = np.zeros(n)
     per_month = np.diff(np.linspace(0, n_participants, ENROL_MONTHS + 1).round().astype(int))
     month_starts = add_months(np.full(N_MONTHS + 1, DATA_START), np.arange(N_MONTHS + 1))
     offsets = (month_starts - DATA_START).astype(int)
+    # Case finding weighs the latest months most: an admission k months ago counts
+    # 2**(-(k-1)/3), so one from the far end of the look-back counts for little and the
+    # edge of the look-back leaves no step in participants' history.
+    ago = np.arange(span)  # months ago, less one
+    weights = np.where(ago < lookback, 0.5 ** (ago / RECENCY_HALF_LIFE), 0.0)
     records = []
     for t in range(N_MONTHS):
         start, dim = offsets[t], offsets[t + 1] - offsets[t]
         active = alive_until > start
+        # Slot j of the ring buffer holds the admissions of (t - 1 - j) mod span + 1 months ago.
+        weighted_recent = weights[(t - 1 - np.arange(span)) % span] @ recent
         if t == ENROL_START_MONTH:
-            risk = _risk_score(rng, p, recent.sum(0))
+            last_year = (t - 1 - np.arange(span)) % span < 12
+            risk = _risk_score(rng, p, recent[last_year].sum(0))
         age = p["age"] + (t - ENROL_START_MONTH) / 12
-        hazard = np.exp(-6.3 + 0.085 * (age - 75) + 0.4 * p["diag_chf"] + 0.35 * p["diag_copd"]
-                        + 0.45 * p["diag_cancer"] + 0.4 * p["diag_dementia"]) * (1 + 1.5 * spell)
+        hazard = np.exp(-6.0 + 0.09 * (age - 75) + 0.4 * p["diag_chf"] + 0.35 * p["diag_copd"]
+                        + 0.45 * p["diag_cancer"] + 0.4 * p["diag_dementia"] + 0.6 * u
+                        ) * (1 + 0.8 * excite)
         dies = active & (rng.random(n) < -np.expm1(-hazard))
         leaves = active & ~dies & (rng.random(n) < 0.0015)
         death_day[dies] = start + rng.integers(0, dim, dies.sum())
@@ -180,15 +227,16 @@ def _simulate(rng, p: dict, n_participants: int, effect: float):
         alive_until = np.where(dies, death_day + 1, np.where(leaves, leave_day + 1, alive_until))
         observed = np.clip(alive_until - start, 0, dim) * active  # days observed this month
         if ENROL_START_MONTH <= t < ENROL_START_MONTH + ENROL_MONTHS:
-            # Enrolled on a day they are alive and registered.
-            pick = _enrol(rng, p, active & (index_day < 0), recent.sum(0), risk,
+            # Enrolled within ENROL_DELAY days of the list, on a day alive and registered.
+            pick = _enrol(rng, p, active & (index_day < 0), weighted_recent, risk, threshold,
                           per_month[t - ENROL_START_MONTH])
-            index_day[pick] = start + np.floor(rng.random(len(pick)) * observed[pick])
+            days = np.minimum(observed[pick], ENROL_DELAY)
+            index_day[pick] = start + np.floor(rng.random(len(pick)) * days)
 
         after = np.where(index_day >= 0, np.clip(start + dim - index_day, 0, dim) / dim, 0.0)
         multiplier = 1 + effect * after
-        need = (np.exp(p["log_base"] + u - 0.5 * u.var()) * p["frailty"]
-                * (1 + 3 * spell) * np.exp(0.02 * t / 12))
+        need = (np.exp(p["log_base"] + u - STATE_SD**2 / 2 + 0.03 * (age - p["age"]))
+                * p["frailty"] * (1 + EXCITATION * excite))
         share = observed / dim
         rates = {
             "emergency": need * share * multiplier,
@@ -202,10 +250,9 @@ def _simulate(rng, p: dict, n_participants: int, effect: float):
             who = np.flatnonzero(counts)
             records.append((kind, who, counts[who], start, observed[who]))
             if kind == "emergency":
-                recent[t % 12] = counts
-        u = phi * u + rng.normal(0, innovation_sd, n)
-        spell = np.where(spell, rng.random(n) < 0.88,
-                         rng.random(n) < 0.005 * np.sqrt(p["frailty"]))
+                recent[t % span] = counts
+                excite = EXCITATION_DECAY * excite + counts
+        u = STATE_PHI * u + rng.normal(0, STATE_SD * np.sqrt(1 - STATE_PHI**2), n)
     status = dict(death_day=death_day, leave_day=leave_day, index_day=index_day, risk=risk)
     return records, status
 
@@ -217,11 +264,11 @@ def _risk_score(rng, p: dict, recent: np.ndarray) -> np.ndarray:
     return _expit(logit)
 
 
-def _enrol(rng, p: dict, eligible: np.ndarray, recent: np.ndarray, risk: np.ndarray,
-           k: int) -> np.ndarray:
+def _enrol(rng, p: dict, eligible: np.ndarray, weighted_recent: np.ndarray, risk: np.ndarray,
+           threshold: float, k: int) -> np.ndarray:
     """Draw k eligible residents without replacement, weights exp(score) (Gumbel top-k)."""
-    candidates = np.flatnonzero(eligible & p["in_area"])
-    score = 0.9 * np.minimum(recent[candidates], 6) + 1.5 * _logit(risk[candidates])
+    candidates = np.flatnonzero(eligible & p["in_area"] & (risk >= threshold))
+    score = 2.0 * weighted_recent[candidates] + 4.0 * risk[candidates]
     keys = score + rng.gumbel(size=len(candidates))
     return candidates[np.argsort(-keys, kind="stable")[:k]]
 

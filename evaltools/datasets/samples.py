@@ -11,7 +11,7 @@ from ..exceptions import ParameterError
 
 __all__ = ["load_popp_sample", "sample_path", "POPP_SAMPLE"]
 
-POPP_SAMPLE = dict(n_participants=1500, n_pool=30000, effect=0.0, random_state=2011)
+POPP_SAMPLE = dict(n_participants=1000, n_pool=40000, effect=0.0, random_state=2011)
 """Arguments of ``popp_synthetic`` that made ``data_samples/popp_*.parquet``."""
 
 
@@ -39,7 +39,7 @@ def sample_path(name: str = "") -> Path:
 
 
 def load_popp_sample() -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The committed POPP-style sample (1,500 participants, 30,000 possible controls).
+    """The committed POPP-style sample (1,000 participants, 40,000 possible controls).
 
     Read from ``data_samples/`` when the package runs from the project tree; otherwise
     rebuilt with ``popp_synthetic(**POPP_SAMPLE)``, which gives the same tables.
@@ -49,7 +49,7 @@ def load_popp_sample() -> tuple[pd.DataFrame, pd.DataFrame]:
     >>> import evaltools as et
     >>> persons, events = et.datasets.load_popp_sample()
     >>> int(persons.treated.sum())
-    1500
+    1000
     """
     persons_file, events_file = _FOLDER / "popp_persons.parquet", _FOLDER / "popp_events.parquet"
     if persons_file.exists() and events_file.exists():

@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 import evaltools as et
+from evaltools.datasets import popp_checks
 from evaltools.datasets.samples import POPP_SAMPLE
 from evaltools.exceptions import ParameterError
 
@@ -73,11 +74,30 @@ def test_effect_parameter_scales_post_enrolment_admissions():
 
 
 def test_pool_differs_from_participants():
+    """The pool meets the services' risk threshold but is younger, less deprived, lower risk."""
     persons, _ = et.datasets.popp_synthetic(n_participants=300, n_pool=3000, random_state=4)
+    assert (persons.risk_score >= 0.1).all()
     means = persons.groupby("treated")[["age", "risk_score", "imd_quintile"]].mean()
-    assert means.loc[1, "age"] > means.loc[0, "age"] + 2
-    assert means.loc[1, "risk_score"] > 1.5 * means.loc[0, "risk_score"]
-    assert means.loc[1, "imd_quintile"] < means.loc[0, "imd_quintile"]
+    assert means.loc[1, "age"] > means.loc[0, "age"] + 0.5
+    assert means.loc[1, "risk_score"] > 1.2 * means.loc[0, "risk_score"]
+    assert means.loc[1, "imd_quintile"] < means.loc[0, "imd_quintile"] - 0.3
+
+
+def test_threshold_zero_takes_a_random_pool():
+    persons, _ = et.datasets.popp_synthetic(n_participants=50, n_pool=2000, threshold=0,
+                                            random_state=4)
+    assert (persons.risk_score < 0.1).mean() > 0.2
+
+
+def test_lookback_changes_who_is_picked():
+    """A 3-month look-back picks people whose admissions are more recent than a 24-month one."""
+    def recent_share(lookback):
+        persons, events = et.datasets.popp_synthetic(n_participants=400, n_pool=0,
+                                                     lookback=lookback, random_state=9)
+        rates = popp_checks.monthly_rates(persons[persons.treated == 1], events)
+        return rates.admissions.loc[-3:-1].sum() / rates.admissions.loc[-24:-1].sum()
+
+    assert recent_share(3) > recent_share(24) + 0.05
 
 
 def test_committed_sample_matches_its_generator():
@@ -96,6 +116,12 @@ def test_bad_arguments():
         et.datasets.popp_synthetic(effect=-1.5)
     with pytest.raises(ParameterError, match=r"'n_participants'"):
         et.datasets.popp_synthetic(n_participants=0)
+    with pytest.raises(ParameterError, match=r"'lookback' parameter of popp_synthetic must be "
+                                             r"an int in \[1, 36\]. Got 0"):
+        et.datasets.popp_synthetic(lookback=0)
+    with pytest.raises(ParameterError, match=r"'threshold' parameter of popp_synthetic must be "
+                                             r"a float in \[0, 1\). Got 1"):
+        et.datasets.popp_synthetic(threshold=1)
 
 
 def test_sorted_and_typed():
@@ -144,7 +170,7 @@ def test_sample_path_refuses_other_places(name, message):
 
 
 def test_popp_synthetic_refuses_sizes_it_cannot_hold():
-    with pytest.raises(ParameterError, match=r"would simulate 2,000,000,100 people .* the "
+    with pytest.raises(ParameterError, match=r"would simulate 2,000,000,200 people .* the "
                                              r"limit is 2,000,000"):
         et.datasets.popp_synthetic(10**8, 100)
 
