@@ -120,3 +120,87 @@ def test_nan_in_a_parquet_float_column_is_missing_in_duckdb(tmp_path):
                                     engine=engine)
         got = {k: int(res.data[k].iloc[0]) for k in wheres}
         assert got == {"gt": 1, "le": 1, "ne": 1, "null": 2}, engine
+
+
+# --- column kinds: which comparisons are refused before any work ---------------------------
+
+def test_pandas_kinds_of_every_dtype():
+    # The kinds documented in compile.pandas_kinds: number, float, bool, string, date,
+    # empty (no value at all), other; object columns by the type of their values.
+    frame = pd.DataFrame({
+        "i": [1, 2], "f": [1.5, np.nan], "b": [True, False], "s": ["a", None],
+        "d": pd.to_datetime(["2020-01-01", None]), "e": [None, None], "enan": [np.nan, np.nan],
+        "oi": pd.Series([1, 2], dtype=object), "of": pd.Series([1.5, 2], dtype=object),
+        "ob": pd.Series([True, False], dtype=object),
+        "od": pd.Series([dt.datetime(2020, 1, 1), None], dtype=object),
+        "ots": pd.Series([pd.Timestamp("2020-01-01"), None], dtype=object),
+        "mix": pd.Series(["a", 1], dtype=object), "dur": pd.to_timedelta([1, 2], unit="D"),
+        "st": pd.Series(["a", "b"], dtype="string"), "ni": pd.array([1, None], dtype="Int64"),
+    })
+    from evaltools.cohort.compile import pandas_kinds
+    kinds = pandas_kinds(frame, [*frame.columns, "absent"])
+    assert kinds == {"i": "number", "f": "float", "b": "bool", "s": "string", "d": "date",
+                     "e": "empty", "enan": "empty", "oi": "number", "of": "float",
+                     "ob": "bool", "od": "date", "ots": "date", "mix": "other",
+                     "dur": "other", "st": "string", "ni": "number"}
+
+
+def test_duckdb_kinds_of_every_sql_type():
+    # Every DuckDB type named in compile.duckdb_kinds, read back from DESCRIBE.
+    types = {"f": "FLOAT", "d": "DOUBLE", "dec": "DECIMAL(10,2)", "ti": "TINYINT",
+             "si": "SMALLINT", "i": "INTEGER", "bi": "BIGINT", "hi": "HUGEINT",
+             "uti": "UTINYINT", "usi": "USMALLINT", "ui": "UINTEGER", "ubi": "UBIGINT",
+             "uhi": "UHUGEINT", "b": "BOOLEAN", "v": "VARCHAR", "dt": "DATE",
+             "ts": "TIMESTAMP", "tstz": "TIMESTAMP WITH TIME ZONE", "tsns": "TIMESTAMP_NS",
+             "bl": "BLOB", "iv": "INTERVAL"}
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    cols = ", ".join(f"NULL::{t} AS {n}" for n, t in types.items())
+    from evaltools.cohort.compile import duckdb_kinds
+    kinds = duckdb_kinds(con.execute(f"DESCRIBE SELECT {cols}").fetchall())
+    expected = {"f": "float", "d": "float", "dec": "number", "b": "bool", "v": "string",
+                "dt": "date", "ts": "date", "tstz": "date", "tsns": "date", "bl": "other",
+                "iv": "other"}
+    expected |= {n: "number" for n in ("ti", "si", "i", "bi", "hi", "uti", "usi", "ui", "ubi",
+                                        "uhi")}
+    assert kinds == expected
+    # REAL is DuckDB's alias of FLOAT; DESCRIBE rows as plain text in any case also work.
+    assert duckdb_kinds([("x", "REAL"), ("y", "double"), ("z", "date")]) == {
+        "x": "float", "y": "float", "z": "date"}
+
+
+KINDS = {"n": "number", "f": "float", "b": "bool", "s": "string", "d": "date",
+         "e": "empty", "o": "other"}
+
+
+@pytest.mark.parametrize("where, ok", [
+    ("n == 1", True), ("f > 1", True), ("b == 1", True), ("n == f", True), ("b < f", True),
+    ("s == 'x'", True), ("d >= date '2020-01-01'", True), ("e == 'x'", True),
+    ("e == 1", True), ("o == 1", True), ("o == 'x'", True), ("s == o", True),
+    ("n == '1'", False), ("s == 1", False), ("d == 1", False), ("d == '2020-01-01'", False),
+    ("n < date '2020-01-01'", False), ("s == n", False), ("b == 'x'", False),
+    ("s in ['a', 1]", False), ("n in [1, 2]", True), ("not (n == 'x')", False),
+    ("n == 1 and s == 2", False), ("s == 'a' or d == 2", False), ("x == 1", True),
+])
+def test_check_types_refuses_text_against_numbers_and_dates(where, ok):
+    from evaltools.cohort.compile import check_types
+    if ok:
+        check_types(parse(where), KINDS, "m")
+    else:
+        with pytest.raises(ParameterError, match=r"Measure 'm' compares .* which never match"):
+            check_types(parse(where), KINDS, "m")
+
+
+def test_check_types_message_shows_both_sides_and_the_hint():
+    from evaltools.cohort.compile import check_types
+    with pytest.raises(ParameterError) as err:
+        check_types(parse("d == '2020-01-01'"), KINDS, "late")
+    assert str(err.value) == ("Measure 'late' compares column 'd' (date) with '2020-01-01' "
+                              "(string), which never match. Fix: write dates as date "
+                              "'YYYY-MM-DD', or convert the column's dtype.")
+    with pytest.raises(ParameterError) as err:
+        check_types(parse("n == '2'"), KINDS, "m")
+    assert "column 'n' (number) with '2' (string)" in str(err.value)
+    assert "Fix: quote text ('2') and leave numbers bare (2), or" in str(err.value)
+    with pytest.raises(ParameterError, match=r"1 \(number\)"):
+        check_types(parse("s in ['a', 1]"), KINDS, "m")
