@@ -204,3 +204,57 @@ def test_check_types_message_shows_both_sides_and_the_hint():
     assert "Fix: quote text ('2') and leave numbers bare (2), or" in str(err.value)
     with pytest.raises(ParameterError, match=r"1 \(number\)"):
         check_types(parse("s in ['a', 1]"), KINDS, "m")
+
+
+# --- the same conditions on both engines, against masks worked out by hand ------------------
+
+FRAME = pd.DataFrame({
+    "a": [1.0, 2.0, 3.0, np.nan, 5.0],
+    "b": [1.0, 3.0, 2.0, 4.0, np.nan],
+    "s": ["x", "y", None, "x", "z"],
+    "d": pd.to_datetime(["2020-01-01", "2020-01-02", None, "2020-01-04", "2020-01-05"]),
+    "flag": [True, False, True, False, True],
+    "k": [1, 2, 3, 4, 5],
+})
+# Two-valued logic: a comparison with a missing value on either side is false, so its
+# negation is true.
+MASKS = [
+    ("a == b", "TFFFF"), ("a < b", "FTFFF"), ("a >= b", "TFTFF"), ("a != b", "FTTFF"),
+    ("not (a == b)", "FTTTT"), ("a <= 2", "TTFFF"), ("a > 2", "FFTFT"), ("k > 2", "FFTTT"),
+    ("k <= 2", "TTFFF"), ("s in ['x', 'z']", "TFFTT"), ("s not in ['x']", "FTFFT"),
+    ("d in [date '2020-01-02', date '2020-01-05']", "FTFFT"),
+    ("d not in [date '2020-01-02']", "TFFTT"), ("d < date '2020-01-02'", "TFFFF"),
+    ("a is null", "FFFTF"), ("b is not null", "TTTTF"), ("s is null", "FFTFF"),
+    ("flag == 1", "TFTFT"), ("flag == 0 or a > 4", "FTFTT"),
+    ("d > date '2020-01-02' and s == 'x'", "FFFTF"), ("a in [1, 5]", "TFFFT"),
+    ("a not in [1, 5]", "FTTFF"), ("flag != 0 and not (s == 'z')", "TFTFF"),
+]
+
+
+@pytest.mark.parametrize("where, expected", MASKS)
+def test_conditions_on_pandas_and_in_duckdb_sql(where, expected):
+    from evaltools.cohort.compile import pandas_kinds
+    want = [c == "T" for c in expected]
+    np.testing.assert_array_equal(to_mask(parse(where), FRAME), want)
+    con = duckdb.connect()
+    con.register("t", FRAME)
+    params = []
+    sql = to_sql(parse(where), pandas_kinds(FRAME, FRAME.columns), params)
+    got = [r[0] for r in con.execute(f"SELECT {sql} FROM t ORDER BY k", params).fetchall()]
+    assert got == want
+
+
+def test_nan_is_missing_in_sql_for_float_columns():
+    # A real NaN (not NULL) in a DuckDB DOUBLE column: "is null" is true for it and every
+    # comparison false, as in pandas.
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t AS SELECT * FROM (VALUES (1, 'nan'::DOUBLE), (2, 3.0), "
+                "(3, NULL)) v(k, x)")
+    for where, want in [("x > 2", [False, True, False]), ("x != 1", [False, True, False]),
+                        ("x is null", [True, False, True]),
+                        ("x is not null", [False, True, False]),
+                        ("x not in [1]", [False, True, False])]:
+        params = []
+        sql = to_sql(parse(where), {"x": "float"}, params)
+        got = [r[0] for r in con.execute(f"SELECT {sql} FROM t ORDER BY k", params).fetchall()]
+        assert got == want, where
