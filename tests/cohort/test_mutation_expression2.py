@@ -40,7 +40,7 @@ def test_nesting_after_siblings_is_still_counted(deep_stack):
 def test_position_of_a_two_character_operator():
     # A second two-character operator where a value is expected: the message points at
     # its own first character (index 5 -> character 6; index 4 -> character 5).
-    with pytest.raises(ParameterError, match=r"has '==' where it expects .* at character 6\)"):
+    with pytest.raises(ParameterError, match=r"has '==' where it expects .*at character 6\)"):
         parse("a == == 1")
-    with pytest.raises(ParameterError, match=r"has '<=' where it expects .* at character 5\)"):
+    with pytest.raises(ParameterError, match=r"has '<=' where it expects .*at character 5\)"):
         parse("a <=<= 1")
