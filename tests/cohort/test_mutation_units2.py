@@ -61,3 +61,15 @@ def test_bad_end_dates_name_the_persons_table(column):
     with pytest.raises(SchemaError, match=rf"Column '{column}' of the persons table holds "
                                           r"numbers"):
         build(persons, **kwargs)
+
+
+def test_data_warnings_point_at_the_callers_line():
+    # A warning about the data names the user's own line (this file), not a line inside
+    # evaltools, whichever public function raised it.
+    persons = pd.DataFrame({"person_id": [1], "index_date": [D("2020-02-01")]})
+    events = pd.DataFrame({"person_id": [1, 1], "event_date": [D("2020-02-03")] * 2})
+    with pytest.warns(et.exceptions.DataWarning, match="1 exact duplicate") as caught:
+        et.cohort.build_panel(persons, events, measures={"n": et.cohort.Measure()},
+                              window=(0, 1), span=("2020-01-01", "2020-12-31"))
+    dup = [w for w in caught if "exact duplicate" in str(w.message)]
+    assert dup[0].filename == __file__
