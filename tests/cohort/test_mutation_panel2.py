@@ -78,3 +78,20 @@ def test_progress_bar_only_when_asked_for_a_small_table(engine, capsys):
         et.cohort.build_panel(persons, events_(), measures=COUNT, window=(0, 1),
                               engine=engine, progress=False)
         assert "build_panel" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("engine", ["pandas", "duckdb", "duckdb-file"])
+def test_unknown_persons_are_counted_by_event_and_named(engine, tmp_path):
+    # Two events of person 9, who is not in the persons table: 2 events, one id shown.
+    persons = pd.DataFrame({"person_id": [1], "index_date": [D("2020-02-03")]})
+    events = pd.DataFrame({"person_id": [1, 9, 9], "event_date": [D("2020-02-03"),
+                                                                  D("2020-02-04"),
+                                                                  D("2020-02-05")]})
+    if engine == "duckdb-file":
+        events.to_parquet(tmp_path / "events.parquet")
+        events = tmp_path / "events.parquet"
+    with pytest.raises(et.exceptions.SchemaError,
+                       match=r"has 2 event\(s\) for persons not in the persons table, e\.g\. "
+                             r"person_id \[9\]\."):
+        et.cohort.build_panel(persons, events, measures=COUNT, window=(0, 1),
+                              engine=engine.split("-")[0])
