@@ -19,9 +19,6 @@ import pandas as pd
 import evaltools as et
 from evaltools.datasets import popp_checks
 
-COVARIATES = ["age", "sex", "imd_quintile", "diag_chf", "diag_copd", "diag_diabetes",
-              "diag_dementia", "diag_cancer", "risk_score"]
-
 
 def curve_line(label: str, rates: pd.DataFrame) -> str:
     return f"{label:<22}" + " ".join(f"{v:.3f}" for v in rates.rate)
@@ -60,11 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{k}: {v:.3f}" for k, v in ac.items()) + "\n")
 
     persons, events = et.datasets.load_popp_sample()
-    prior = {"emergency_admissions": et.cohort.STANDARD_MEASURES["emergency_admissions"]}
-    matched = et.matching.match_risk_set(persons, events, covariates=COVARIATES,
-                                         prior_measures=prior, prior_months=[1, 3, 6, 12],
-                                         distance="mahalanobis", caliper=None,
-                                         random_state=2011, progress=False)
+    matched = popp_checks.match_on_recent_use(persons, events)
     rows = matched.matched_data
     groups = {"participants": rows[rows.treated == 1], "matched controls": rows[rows.treated == 0]}
     print("The committed sample, risk-set matched on recent use (Mahalanobis):")

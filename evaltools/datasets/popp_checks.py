@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["autocorrelation", "fall_after_enrolment", "matched_gaps", "monthly_rates",
-           "population_year"]
+__all__ = ["autocorrelation", "fall_after_enrolment", "match_on_recent_use", "matched_gaps",
+           "monthly_rates", "population_year"]
 
 YEAR = pd.Timedelta(days=365)
 
@@ -130,6 +130,20 @@ def autocorrelation(persons: pd.DataFrame, events: pd.DataFrame,
     out = {k: float((x[:, :-k] * x[:, k:]).sum()
                     / np.sqrt((x[:, :-k] ** 2).sum() * (x[:, k:] ** 2).sum())) for k in lags}
     return pd.Series(out, name="autocorrelation").rename_axis("lag")
+
+
+def match_on_recent_use(persons: pd.DataFrame, events: pd.DataFrame, random_state: int = 2011):
+    """Risk-set matching as the POPP template does by default: Mahalanobis distance on the
+    covariates and on emergency admissions in the last 1, 3, 6 and 12 months."""
+    from ..cohort import STANDARD_MEASURES
+    from ..matching import match_risk_set
+
+    covariates = ["age", "sex", "imd_quintile", "diag_chf", "diag_copd", "diag_diabetes",
+                  "diag_dementia", "diag_cancer", "risk_score"]
+    prior = {"emergency_admissions": STANDARD_MEASURES["emergency_admissions"]}
+    return match_risk_set(persons, events, covariates=covariates, prior_measures=prior,
+                          prior_months=[1, 3, 6, 12], distance="mahalanobis", caliper=None,
+                          random_state=random_state, progress=False)
 
 
 def matched_gaps(participants: pd.DataFrame, controls: pd.DataFrame) -> pd.DataFrame:

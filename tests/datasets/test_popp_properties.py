@@ -94,13 +94,7 @@ def test_matched_controls_overlap_participants_before_enrolment():
     their difference with 1,000 pairs).
     """
     persons, events = et.datasets.load_popp_sample()
-    covariates = ["age", "sex", "imd_quintile", "diag_chf", "diag_copd", "diag_diabetes",
-                  "diag_dementia", "diag_cancer", "risk_score"]
-    prior = {"emergency_admissions": et.cohort.STANDARD_MEASURES["emergency_admissions"]}
-    matched = et.matching.match_risk_set(persons, events, covariates=covariates,
-                                         prior_measures=prior, prior_months=[1, 3, 6, 12],
-                                         distance="mahalanobis", caliper=None,
-                                         random_state=2011, progress=False)
+    matched = popp_checks.match_on_recent_use(persons, events)
     rows = matched.matched_data
     group = {g: rows[rows.treated == g] for g in (0, 1)}
     quarters = {g: popp_checks.monthly_rates(x, events, months=(-12, 0), key="match_id",
