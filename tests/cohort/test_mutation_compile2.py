@@ -228,6 +228,9 @@ MASKS = [
     ("flag == 1", "TFTFT"), ("flag == 0 or a > 4", "FTFTT"),
     ("d > date '2020-01-02' and s == 'x'", "FFFTF"), ("a in [1, 5]", "TFFFT"),
     ("a not in [1, 5]", "FTTFF"), ("flag != 0 and not (s == 'z')", "TFTFF"),
+    # A boolean compares as 0/1 (pandas: True == 2 is false, True > 0.5 is true).
+    ("flag == 2", "FFFFF"), ("flag < 1", "FTFTF"), ("flag >= 0.5", "TFTFT"),
+    ("flag in [2]", "FFFFF"),
 ]
 
 
