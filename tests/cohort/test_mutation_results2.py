@@ -63,6 +63,7 @@ def test_plot_figure_markers_and_given_axes():
     assert data_lines and all(ln.get_marker() == "o" for ln in data_lines)
     plt.close("all")
     fig, given = plt.subplots()
+    plt.figure()  # another figure is now the current one: the lines must go on `given`
     out = res.plot("n", by="arm", ax=given)
     assert out is given and len(given.get_lines()) >= 3  # two groups and the index line
     with pytest.raises(ParameterError, match=r"PanelResult\.plot"):
