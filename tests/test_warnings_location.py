@@ -35,3 +35,21 @@ def test_pytest_warns_and_error_filters_still_see_them():
         with pytest.raises(DataWarning):
             et.match(_data(), covariates=["x", "const"], random_state=1)
 
+
+
+def test_warnings_the_filters_ignore_stay_ignored():
+    """A DeprecationWarning from inside a call (ignored by Python's default filters outside
+    __main__) is not turned into one shown at the caller's line."""
+    from evaltools._shared.calls import checked_call
+
+    @checked_call
+    def noisy():
+        warnings.warn("old API", DeprecationWarning, stacklevel=1)
+        warnings.warn("check the data", DataWarning, stacklevel=1)
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("always", DataWarning)
+        noisy()
+    assert [w.category for w in caught] == [DataWarning]
+    assert caught[0].filename == __file__

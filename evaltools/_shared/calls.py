@@ -38,8 +38,9 @@ def checked_call(func, *, name: str | None = None):
             raise _bad_call(name or func.__name__, signature, kwargs, err) from None
         caught: list = []
         try:
+            # The filters in force decide what is recorded, as they would have decided
+            # what is shown: library deprecations ignored by default stay ignored.
             with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always")
                 return func(*args, **kwargs)
         finally:
             _warn_at_caller(caught)
