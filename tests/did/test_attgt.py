@@ -24,11 +24,6 @@ PUBLISHED_ATT = {  # (group, time): ATT(g,t)
 
 
 @pytest.fixture(scope="module")
-def mpdta():
-    return pd.read_csv(MPDTA)
-
-
-@pytest.fixture(scope="module")
 def result(mpdta):
     return et.did.att_gt(mpdta, **ARGS)
 

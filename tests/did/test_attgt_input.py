@@ -9,13 +9,7 @@ from scipy import stats
 import evaltools as et
 from evaltools.exceptions import DataWarning, ExclusionWarning, ParameterError, SchemaError
 
-MPDTA = et.datasets.sample_path("mpdta.csv")
 ARGS = dict(outcome="lemp", time="year", unit="countyreal", cohort="first.treat")
-
-
-@pytest.fixture(scope="module")
-def mpdta():
-    return pd.read_csv(MPDTA)
 
 
 def fit(data, **kwargs):

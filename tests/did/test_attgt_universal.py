@@ -23,11 +23,6 @@ SETTINGS = {
 }
 
 
-@pytest.fixture(scope="module")
-def mpdta():
-    return pd.read_csv(MPDTA)
-
-
 @pytest.mark.parametrize("setting", list(SETTINGS))
 def test_universal_base_matches_reference(mpdta, setting):
     ref = pd.read_csv(REF / "moderndid_universal.csv")

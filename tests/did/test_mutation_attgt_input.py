@@ -13,18 +13,7 @@ import pytest
 import evaltools as et
 from evaltools.exceptions import ParameterError, SchemaError
 
-MPDTA = et.datasets.sample_path("mpdta.csv")
 ARGS = dict(outcome="lemp", time="year", unit="countyreal", cohort="first.treat")
-
-
-@pytest.fixture(scope="module")
-def mpdta():
-    return pd.read_csv(MPDTA)
-
-
-@pytest.fixture(scope="module")
-def res(mpdta):
-    return et.did.att_gt(mpdta, **ARGS)
 
 
 def never_units(mpdta, k):

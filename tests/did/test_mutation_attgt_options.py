@@ -17,18 +17,7 @@ import evaltools as et
 from evaltools.did.options import IgnoredOptionWarning
 from evaltools.exceptions import ParameterError, SchemaError
 
-MPDTA = et.datasets.sample_path("mpdta.csv")
 ARGS = dict(outcome="lemp", time="year", unit="countyreal", cohort="first.treat")
-
-
-@pytest.fixture(scope="module")
-def mpdta():
-    return pd.read_csv(MPDTA)
-
-
-@pytest.fixture(scope="module")
-def res(mpdta):
-    return et.did.att_gt(mpdta, **ARGS)
 
 
 def small_panel(periods=(1, 2, 3), cohorts=(3, 3, 3, 0, 0, 0), seed=0):

@@ -42,11 +42,6 @@ AGGREGATIONS = {
 RTOL = 1e-7
 
 
-@pytest.fixture(scope="module")
-def mpdta():
-    return pd.read_csv(MPDTA)
-
-
 def fit(mpdta, setting):
     """Fitted inside each test (not in a shared fixture), so that a mutation-testing run
     that selects tests by the functions they call re-runs the fit with the change."""

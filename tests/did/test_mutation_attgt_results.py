@@ -12,26 +12,14 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.colors import to_rgba  # noqa: E402
 
 import evaltools as et  # noqa: E402
 from evaltools.exceptions import DataWarning, ParameterError  # noqa: E402
 
-MPDTA = et.datasets.sample_path("mpdta.csv")
 ARGS = dict(outcome="lemp", time="year", unit="countyreal", cohort="first.treat")
 Z = 1.959963984540054
-
-
-@pytest.fixture(scope="module")
-def mpdta():
-    return pd.read_csv(MPDTA)
-
-
-@pytest.fixture(scope="module")
-def res(mpdta):
-    return et.did.att_gt(mpdta, **ARGS)
 
 
 @pytest.fixture(scope="module")

@@ -20,16 +20,6 @@ from evaltools.exceptions import ParameterError, SchemaError  # noqa: E402
 ARGS = dict(outcome="lemp", time="year", unit="countyreal", cohort="first.treat")
 
 
-@pytest.fixture(scope="module")
-def mpdta():
-    return pd.read_csv(et.datasets.sample_path("mpdta.csv"))
-
-
-@pytest.fixture(scope="module")
-def res(mpdta):
-    return et.did.att_gt(mpdta, **ARGS)
-
-
 def fit(data, **kwargs):
     return et.did.att_gt(data, **{**ARGS, **kwargs})
 
